@@ -1,0 +1,134 @@
+//! The command line, as SPEC section 8 describes it. No subcommand means `serve`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::domain::AccessRole;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "salesdojo",
+    version,
+    about = "Sales Dojo: sales-skills training server"
+)]
+pub struct Cli {
+    /// Settings file (TOML). Default: ./salesdojo.toml when it exists.
+    #[arg(long, global = true, env = "SALESDOJO_CONFIG")]
+    pub config: Option<PathBuf>,
+
+    /// Database URL: sqlite://FILE or postgres://USER@HOST/DB.
+    #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// Log format: human-readable text or one JSON object per line.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text, env = "SALESDOJO_LOG_FORMAT")]
+    pub log_format: LogFormat,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server (the default).
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage teams.
+    #[command(subcommand)]
+    Team(TeamCommand),
+    /// Manage personal API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Write a consistent copy of a live SQLite database to FILE.
+    Backup {
+        /// Where to write the copy; must not exist yet.
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Default, Args)]
+pub struct ServeArgs {
+    /// Address to listen on, e.g. 127.0.0.1:8080.
+    #[arg(long, env = "SALESDOJO_BIND")]
+    pub bind: Option<SocketAddr>,
+    /// Folder with the course content.
+    #[arg(long, env = "SALESDOJO_CONTENT")]
+    pub content: Option<PathBuf>,
+    /// Reload content when files change.
+    #[arg(long)]
+    pub watch: bool,
+    /// Also load a demo organisation.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user. Without --password-stdin a random password is generated and shown once.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Access role; repeat for several. Default: learner.
+        #[arg(long = "role", value_enum)]
+        roles: Vec<AccessRole>,
+        /// Job role id from competencies.toml (sets targets and paths).
+        #[arg(long)]
+        job: Option<String>,
+        /// Read the password from standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a user's password (read from standard input); ends all their sessions.
+    Passwd {
+        #[arg(long)]
+        email: String,
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// List users.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TeamCommand {
+    /// Create a team with its manager.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        manager: String,
+    },
+    /// Add a member to a team.
+    Member {
+        #[arg(long)]
+        team: String,
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a personal API token for a user and print it once.
+    Create {
+        #[arg(long)]
+        user: String,
+        /// A label to recognise the token by.
+        #[arg(long, default_value = "cli")]
+        label: String,
+    },
+}

@@ -1,0 +1,87 @@
+//! What each command-line command does.
+
+mod backup;
+mod serve;
+mod team;
+mod token;
+mod user;
+
+use std::io::BufRead;
+use std::process::ExitCode;
+
+use sea_orm::DatabaseConnection;
+
+use crate::accounts::AccountError;
+use crate::cli::{Cli, Command};
+use crate::config::{ConfigError, Settings};
+use crate::startup::StartupError;
+use crate::store::StoreError;
+use crate::store::backup::BackupError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Startup(#[from] StartupError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Account(#[from] AccountError),
+    #[error(transparent)]
+    Backup(#[from] BackupError),
+    #[error("cannot read the password from standard input: {0}")]
+    Stdin(std::io::Error),
+    #[error("the server stopped with an error: {0}")]
+    Server(std::io::Error),
+    #[error("{0}")]
+    Other(String),
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode, CommandError> {
+    let settings = Settings::load(&cli)?;
+    actix_web::rt::System::new().block_on(async move {
+        match cli.command {
+            None => serve::run(&settings, &Default::default()).await,
+            Some(Command::Serve(args)) => serve::run(&settings, &args).await,
+            Some(Command::Migrate) => {
+                let db = open(&settings).await?;
+                tracing::info!(database = %crate::store::redact(&settings.database_url), "the database schema is up to date");
+                drop(db);
+                Ok(ExitCode::SUCCESS)
+            }
+            Some(Command::User(command)) => user::run(&open(&settings).await?, command).await,
+            Some(Command::Team(command)) => team::run(&open(&settings).await?, command).await,
+            Some(Command::Token(command)) => token::run(&open(&settings).await?, command).await,
+            Some(Command::Backup { file }) => backup::run(&open(&settings).await?, &file).await,
+        }
+    })
+}
+
+/// Connects and brings the schema up to date, as every command needs.
+async fn open(settings: &Settings) -> Result<DatabaseConnection, CommandError> {
+    let db = crate::store::connect(&settings.database_url).await?;
+    crate::store::migrate(&db).await?;
+    Ok(db)
+}
+
+/// Reads one password from standard input: the first line, without its
+/// line ending. Never from the command line, where other users could see it.
+fn read_password_from_stdin() -> Result<String, CommandError> {
+    let stdin = std::io::stdin();
+    if std::io::IsTerminal::is_terminal(&stdin) {
+        eprint!("Password (input is visible; at least 10 characters): ");
+    }
+    let mut line = String::new();
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .map_err(CommandError::Stdin)?;
+    let password = line.trim_end_matches(['\n', '\r']).to_owned();
+    if password.is_empty() {
+        return Err(CommandError::Other(
+            "no password on standard input; pipe it in, e.g. `salesdojo user passwd --email E --password-stdin < password.txt`".into(),
+        ));
+    }
+    Ok(password)
+}

@@ -1,0 +1,26 @@
+use std::process::ExitCode;
+
+use super::CommandError;
+use crate::cli::ServeArgs;
+use crate::config::Settings;
+use crate::startup::Application;
+
+pub async fn run(settings: &Settings, args: &ServeArgs) -> Result<ExitCode, CommandError> {
+    let server = settings.server(args)?;
+    if server.watch {
+        tracing::warn!(
+            "--watch is accepted but content reloading arrives with the content pipeline"
+        );
+    }
+    if server.demo {
+        tracing::warn!(
+            "--demo is accepted but the demo organisation arrives with the manager tools"
+        );
+    }
+    let app = Application::build(server).await?;
+    app.run_until_stopped()
+        .await
+        .map_err(CommandError::Server)?;
+    tracing::info!("stopped");
+    Ok(ExitCode::SUCCESS)
+}

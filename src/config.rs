@@ -1,0 +1,269 @@
+//! Layered settings: command-line flags, then environment variables (both
+//! handled by clap), then an optional `salesdojo.toml`, then defaults.
+
+use std::fs;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use serde::Deserialize;
+
+use crate::cli::{Cli, ServeArgs};
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://salesdojo.db";
+pub const DEFAULT_CONTENT_DIR: &str = "content";
+const DEFAULT_CONFIG_FILE: &str = "salesdojo.toml";
+const SECRET_FILE_NAME: &str = "salesdojo.secret";
+pub const MIN_SECRET_BYTES: usize = 32;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the settings file {path}: {source}")]
+    ReadFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the settings file {path} is not valid: {message}")]
+    ParseFile { path: PathBuf, message: String },
+    #[error(
+        "the secret from {origin} is {len} bytes long; it must be at least {MIN_SECRET_BYTES} bytes. \
+         Generate one with `head -c 48 /dev/urandom | base64`, or remove it to let Sales Dojo create one"
+    )]
+    SecretTooShort { origin: String, len: usize },
+    #[error("cannot create the secret file {path}: {source}")]
+    WriteSecret {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot generate random bytes for the secret: {0}")]
+    Random(String),
+}
+
+/// What `salesdojo.toml` may contain; every key is optional.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    bind: Option<SocketAddr>,
+    content: Option<PathBuf>,
+    database_url: Option<String>,
+    secret: Option<String>,
+    workers: Option<usize>,
+    behind_proxy: Option<bool>,
+    session_days: Option<u32>,
+}
+
+/// A secret that never prints.
+#[derive(Clone)]
+pub struct Secret(Vec<u8>);
+
+impl Secret {
+    /// A secret given directly (tests, embedding); refuses nothing, so check the length first.
+    pub fn from_bytes(bytes: Vec<u8>) -> Self {
+        Self(bytes)
+    }
+
+    pub fn expose(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+/// Where the secret came from, for the start-up log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretOrigin {
+    Environment,
+    SettingsFile,
+    ExistingFile(PathBuf),
+    Generated(PathBuf),
+}
+
+/// Settings every command needs.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: String,
+    file: FileSettings,
+}
+
+/// Settings of the web server.
+#[derive(Debug, Clone)]
+pub struct ServerSettings {
+    pub bind: SocketAddr,
+    pub content_dir: PathBuf,
+    pub database_url: String,
+    pub secret: Secret,
+    pub secret_origin: SecretOrigin,
+    pub workers: usize,
+    /// Trust `X-Forwarded-For`/`Forwarded` for the client address (only behind a proxy you run).
+    pub behind_proxy: bool,
+    pub session_days: u32,
+    pub watch: bool,
+    pub demo: bool,
+}
+
+impl Settings {
+    pub fn load(cli: &Cli) -> Result<Self, ConfigError> {
+        let file = read_settings_file(cli.config.as_deref())?;
+        let database_url = cli
+            .database_url
+            .clone()
+            .or_else(|| file.database_url.clone())
+            .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        Ok(Self { database_url, file })
+    }
+
+    pub fn server(&self, args: &ServeArgs) -> Result<ServerSettings, ConfigError> {
+        let env_secret = std::env::var("SALESDOJO_SECRET")
+            .ok()
+            .filter(|s| !s.is_empty());
+        let (secret, secret_origin) = match (env_secret, &self.file.secret) {
+            (Some(value), _) => (
+                check_secret(value.into_bytes(), "SALESDOJO_SECRET")?,
+                SecretOrigin::Environment,
+            ),
+            (None, Some(value)) => (
+                check_secret(value.clone().into_bytes(), "salesdojo.toml `secret`")?,
+                SecretOrigin::SettingsFile,
+            ),
+            (None, None) => load_or_create_secret_file(&secret_file_path(&self.database_url))?,
+        };
+        Ok(ServerSettings {
+            bind: args
+                .bind
+                .or(self.file.bind)
+                .unwrap_or(SocketAddr::from(([127, 0, 0, 1], 8080))),
+            content_dir: args
+                .content
+                .clone()
+                .or_else(|| self.file.content.clone())
+                .unwrap_or_else(|| PathBuf::from(DEFAULT_CONTENT_DIR)),
+            database_url: self.database_url.clone(),
+            secret,
+            secret_origin,
+            workers: self
+                .file
+                .workers
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
+            behind_proxy: self.file.behind_proxy.unwrap_or(false),
+            session_days: self.file.session_days.unwrap_or(14),
+            watch: args.watch,
+            demo: args.demo,
+        })
+    }
+}
+
+fn read_settings_file(explicit: Option<&Path>) -> Result<FileSettings, ConfigError> {
+    let path = match explicit {
+        Some(path) => path.to_path_buf(),
+        None => {
+            let default = PathBuf::from(DEFAULT_CONFIG_FILE);
+            if !default.exists() {
+                return Ok(FileSettings::default());
+            }
+            default
+        }
+    };
+    let text = fs::read_to_string(&path).map_err(|source| ConfigError::ReadFile {
+        path: path.clone(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|error| ConfigError::ParseFile {
+        path,
+        message: error.to_string(),
+    })
+}
+
+fn check_secret(bytes: Vec<u8>, origin: &str) -> Result<Secret, ConfigError> {
+    if bytes.len() < MIN_SECRET_BYTES {
+        return Err(ConfigError::SecretTooShort {
+            origin: origin.to_owned(),
+            len: bytes.len(),
+        });
+    }
+    Ok(Secret(bytes))
+}
+
+/// The secret file lives beside the SQLite database; for other databases in
+/// the working directory (several app servers must then share one secret
+/// through SALESDOJO_SECRET).
+pub fn secret_file_path(database_url: &str) -> PathBuf {
+    match crate::store::sqlite_file(database_url) {
+        Some(db) => db
+            .parent()
+            .map(|dir| dir.join(SECRET_FILE_NAME))
+            .unwrap_or_else(|| PathBuf::from(SECRET_FILE_NAME)),
+        None => PathBuf::from(SECRET_FILE_NAME),
+    }
+}
+
+fn load_or_create_secret_file(path: &Path) -> Result<(Secret, SecretOrigin), ConfigError> {
+    if let Ok(text) = fs::read_to_string(path) {
+        let origin = format!("the file {}", path.display());
+        let secret = check_secret(text.trim().as_bytes().to_vec(), &origin)?;
+        return Ok((secret, SecretOrigin::ExistingFile(path.to_path_buf())));
+    }
+    let mut random = [0u8; 48];
+    getrandom::fill(&mut random).map_err(|e| ConfigError::Random(e.to_string()))?;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(random);
+    write_private_file(path, encoded.as_bytes()).map_err(|source| ConfigError::WriteSecret {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok((
+        Secret(encoded.into_bytes()),
+        SecretOrigin::Generated(path.to_path_buf()),
+    ))
+}
+
+/// Creates a file readable only by its owner (0600), refusing to overwrite.
+fn write_private_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        fs::create_dir_all(dir)?;
+    }
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(contents)?;
+    file.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_short_secret_is_refused_with_its_length() {
+        let error = check_secret(b"too-short".to_vec(), "SALESDOJO_SECRET").unwrap_err();
+        let message = error.to_string();
+        assert!(message.contains("9 bytes"), "{message}");
+        assert!(message.contains("at least 32"), "{message}");
+    }
+
+    #[test]
+    fn the_secret_file_sits_beside_the_sqlite_database() {
+        assert_eq!(
+            secret_file_path("sqlite:///var/lib/salesdojo/app.db"),
+            PathBuf::from("/var/lib/salesdojo/salesdojo.secret")
+        );
+        assert_eq!(
+            secret_file_path("postgres://u@h/db"),
+            PathBuf::from("salesdojo.secret")
+        );
+    }
+
+    #[test]
+    fn the_secret_never_prints() {
+        let secret = Secret(b"x".repeat(40));
+        assert_eq!(format!("{secret:?}"), "Secret(<redacted>)");
+    }
+}

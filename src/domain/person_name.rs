@@ -1,0 +1,34 @@
+use serde::Serialize;
+
+use super::InvalidInput;
+
+/// A person's display name: trimmed, 1 to 100 characters, no control characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct PersonName(String);
+
+impl PersonName {
+    pub fn parse(raw: &str) -> Result<Self, InvalidInput> {
+        let value = raw.trim();
+        if value.is_empty() {
+            return Err(InvalidInput(
+                "the name is empty; give the person's name".into(),
+            ));
+        }
+        if value.chars().count() > 100 {
+            return Err(InvalidInput(
+                "the name is longer than 100 characters; shorten it".into(),
+            ));
+        }
+        if value.chars().any(char::is_control) {
+            return Err(InvalidInput(
+                "the name contains control characters; remove them".into(),
+            ));
+        }
+        Ok(Self(value.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}

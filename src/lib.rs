@@ -1,0 +1,20 @@
+//! Sales Dojo: a self-hosted training platform for sales skills.
+//!
+//! Data flows one way: content files -> catalog -> handlers -> templates;
+//! learner actions -> store -> competency model -> pages.
+
+pub mod accounts;
+pub mod auth;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod i18n;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod store;
+pub mod telemetry;
+pub mod templates;
+pub mod views;

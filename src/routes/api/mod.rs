@@ -1,0 +1,32 @@
+//! The versioned JSON API under /api/v1. Every handler here is registered
+//! with `.service()` so that it appears in the OpenAPI document.
+
+pub mod me;
+pub mod session;
+pub mod teams;
+pub mod users;
+
+use utoipa_actix_web::scope::{Scope, scope as api_scope};
+
+pub fn scope() -> Scope<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    api_scope("/api/v1")
+        .service(session::create)
+        .service(session::delete)
+        .service(me::show)
+        .service(me::set_language)
+        .service(users::list)
+        .service(users::create)
+        .service(users::set_password)
+        .service(teams::list)
+        .service(teams::show)
+        .service(teams::create)
+        .service(teams::add_member)
+}

@@ -1,0 +1,49 @@
+//! Server-rendered HTML pages. Forms are plain HTML that work without JavaScript.
+
+pub mod admin;
+pub mod assets;
+pub mod dashboard;
+pub mod errors;
+pub mod language;
+pub mod login;
+
+use actix_web::web;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(login::show)
+        .service(login::submit)
+        .service(login::logout)
+        .service(dashboard::show)
+        .service(admin::show)
+        .service(admin::create_user)
+        .service(admin::reset_password)
+        .service(admin::create_team)
+        .service(admin::add_member)
+        .service(language::switch)
+        .service(assets::static_file);
+}
+
+/// Only same-site paths are followed after login or a language switch, so
+/// the `next` parameter cannot send anyone to another site.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_never_leaves_the_site() {
+        assert_eq!(safe_next(Some("/admin")), "/admin");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

@@ -1,0 +1,163 @@
+//! Storage: connecting, migrating, and the queries and writes, grouped by area.
+
+pub mod backup;
+pub mod entities;
+pub mod login_attempts;
+pub mod sessions;
+pub mod teams;
+pub mod tokens;
+pub mod users;
+
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr, SqlErr};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "cannot open the database {url}: {source}. Check DATABASE_URL (sqlite://FILE or postgres://USER@HOST/DB) and that the server is reachable"
+    )]
+    Connect { url: String, source: DbErr },
+    #[error("cannot bring the database schema up to date: {0}")]
+    Migrate(DbErr),
+    #[error("database error: {0}")]
+    Database(#[from] DbErr),
+}
+
+impl StoreError {
+    /// True when the write broke a unique constraint (e.g. an e-mail already taken).
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, Self::Database(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))))
+    }
+}
+
+/// The path of the SQLite file a URL points at, or None for other databases
+/// and for in-memory SQLite.
+pub fn sqlite_file(url: &str) -> Option<PathBuf> {
+    let rest = url.strip_prefix("sqlite:")?;
+    let rest = rest.strip_prefix("//").unwrap_or(rest);
+    let path = rest.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return None;
+    }
+    Some(PathBuf::from(path))
+}
+
+pub fn is_sqlite(url: &str) -> bool {
+    url.starts_with("sqlite:")
+}
+
+/// Opens a pool. SQLite: created if missing, WAL (readers never block the
+/// writer), foreign keys on, a busy timeout instead of immediate "database is
+/// locked" errors, and synchronous=NORMAL, which in WAL mode keeps every
+/// committed transaction when the process is killed.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, StoreError> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false);
+    if is_sqlite(url) {
+        options
+            .max_connections(8)
+            .min_connections(1)
+            .map_sqlx_sqlite_opts(|opts: SqliteConnectOptions| {
+                opts.create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10))
+            });
+        // Fail early with a clear message on a malformed SQLite URL.
+        SqliteConnectOptions::from_str(url).map_err(|e| StoreError::Connect {
+            url: redact(url),
+            source: DbErr::Custom(e.to_string()),
+        })?;
+    } else {
+        options.max_connections(16).min_connections(1);
+    }
+    Database::connect(options)
+        .await
+        .map_err(|source| StoreError::Connect {
+            url: redact(url),
+            source,
+        })
+}
+
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), StoreError> {
+    Migrator::up(db, None).await.map_err(StoreError::Migrate)
+}
+
+pub fn backend_name(db: &DatabaseConnection) -> &'static str {
+    match db.get_database_backend() {
+        DbBackend::Sqlite => "sqlite",
+        DbBackend::Postgres => "postgres",
+        _ => "other",
+    }
+}
+
+/// Hides a password in a database URL before it is shown or logged.
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    match rest.split_once('@') {
+        Some((credentials, host)) => match credentials.split_once(':') {
+            Some((user, _password)) => format!("{scheme}://{user}:***@{host}"),
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
+    }
+}
+
+/// The current time, truncated to whole seconds. SQLite stores timestamps as
+/// RFC 3339 text, which only sorts and compares correctly when every value
+/// has the same shape; whole seconds in UTC guarantee that.
+pub fn now() -> OffsetDateTime {
+    let now = OffsetDateTime::now_utc();
+    now.replace_nanosecond(0).unwrap_or(now)
+}
+
+/// A new time-ordered id (UUIDv7): unique across app servers without coordination.
+pub fn new_id() -> Uuid {
+    Uuid::now_v7()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_name_their_file() {
+        assert_eq!(
+            sqlite_file("sqlite://salesdojo.db"),
+            Some(PathBuf::from("salesdojo.db"))
+        );
+        assert_eq!(
+            sqlite_file("sqlite:///tmp/x.db?mode=rwc"),
+            Some(PathBuf::from("/tmp/x.db"))
+        );
+        assert_eq!(sqlite_file("sqlite::memory:"), None);
+        assert_eq!(sqlite_file("postgres://u@h/db"), None);
+    }
+
+    #[test]
+    fn passwords_in_urls_are_hidden() {
+        assert_eq!(
+            redact("postgres://app:s3cret@db:5432/sd"),
+            "postgres://app:***@db:5432/sd"
+        );
+        assert_eq!(redact("postgres://app@db/sd"), "postgres://app@db/sd");
+    }
+
+    #[test]
+    fn timestamps_have_whole_seconds() {
+        assert_eq!(now().nanosecond(), 0);
+    }
+}

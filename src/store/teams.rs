@@ -1,0 +1,177 @@
+//! Teams, their managers and members.
+
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionSession, TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::entities::{team, team_member, user};
+use super::{StoreError, new_id, now};
+use crate::domain::TeamName;
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Team {
+    pub id: Uuid,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct TeamPerson {
+    pub email: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct TeamDetail {
+    pub id: Uuid,
+    pub name: String,
+    pub managers: Vec<TeamPerson>,
+    pub members: Vec<TeamPerson>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TeamError {
+    #[error("a team named `{0}` already exists; choose another name")]
+    NameTaken(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn to_team(model: team::Model) -> Team {
+    Team {
+        id: model.id,
+        name: model.name,
+    }
+}
+
+pub async fn create(
+    db: &impl TransactionTrait,
+    name: &TeamName,
+    manager: Uuid,
+) -> Result<Team, TeamError> {
+    let tx = db.begin().await.map_err(StoreError::from)?;
+    let inserted = team::ActiveModel {
+        id: Set(new_id()),
+        name: Set(name.as_str().to_owned()),
+        created_at: Set(now()),
+    }
+    .insert(&tx)
+    .await
+    .map_err(StoreError::from);
+    let model = match inserted {
+        Ok(model) => model,
+        Err(error) if error.is_unique_violation() => {
+            return Err(TeamError::NameTaken(name.as_str().to_owned()));
+        }
+        Err(error) => return Err(error.into()),
+    };
+    add(&tx, model.id, manager, true).await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(to_team(model))
+}
+
+/// Adds a member (or, with `as_manager`, a manager); adding someone twice is a no-op.
+pub async fn add(
+    db: &impl ConnectionTrait,
+    team_id: Uuid,
+    user_id: Uuid,
+    as_manager: bool,
+) -> Result<(), StoreError> {
+    let exists = team_member::Entity::find_by_id((team_id, user_id, as_manager))
+        .one(db)
+        .await?
+        .is_some();
+    if !exists {
+        team_member::ActiveModel {
+            team_id: Set(team_id),
+            user_id: Set(user_id),
+            is_manager: Set(as_manager),
+            added_at: Set(now()),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn find_by_name(
+    db: &impl ConnectionTrait,
+    name: &str,
+) -> Result<Option<Team>, StoreError> {
+    Ok(team::Entity::find()
+        .filter(team::Column::Name.eq(name.trim()))
+        .one(db)
+        .await?
+        .map(to_team))
+}
+
+pub async fn find_by_id(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<Team>, StoreError> {
+    Ok(team::Entity::find_by_id(id).one(db).await?.map(to_team))
+}
+
+pub async fn list_all(db: &impl ConnectionTrait) -> Result<Vec<Team>, StoreError> {
+    Ok(team::Entity::find()
+        .order_by_asc(team::Column::Name)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_team)
+        .collect())
+}
+
+/// The teams a user manages.
+pub async fn list_managed_by(
+    db: &impl ConnectionTrait,
+    manager: Uuid,
+) -> Result<Vec<Team>, StoreError> {
+    let team_ids: Vec<Uuid> = team_member::Entity::find()
+        .filter(team_member::Column::UserId.eq(manager))
+        .filter(team_member::Column::IsManager.eq(true))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.team_id)
+        .collect();
+    Ok(team::Entity::find()
+        .filter(team::Column::Id.is_in(team_ids))
+        .order_by_asc(team::Column::Name)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_team)
+        .collect())
+}
+
+/// A team with its managers and members, by name.
+pub async fn detail(db: &impl ConnectionTrait, team: Team) -> Result<TeamDetail, StoreError> {
+    let rows = team_member::Entity::find()
+        .filter(team_member::Column::TeamId.eq(team.id))
+        .all(db)
+        .await?;
+    let users = user::Entity::find()
+        .filter(user::Column::Id.is_in(rows.iter().map(|r| r.user_id)))
+        .order_by_asc(user::Column::Name)
+        .all(db)
+        .await?;
+    let person = |u: &user::Model| TeamPerson {
+        email: u.email.clone(),
+        name: u.name.clone(),
+    };
+    let in_role = |manager: bool| -> Vec<TeamPerson> {
+        users
+            .iter()
+            .filter(|u| {
+                rows.iter()
+                    .any(|r| r.user_id == u.id && r.is_manager == manager)
+            })
+            .map(person)
+            .collect()
+    };
+    Ok(TeamDetail {
+        id: team.id,
+        name: team.name,
+        managers: in_role(true),
+        members: in_role(false),
+    })
+}

@@ -1,0 +1,95 @@
+//! What templates receive: a base context every page shares (messages in the
+//! visitor's language, who is logged in, the CSRF token), plus each page's own data.
+
+use actix_web::http::header::ContentType;
+use actix_web::{HttpRequest, HttpResponse};
+use serde::Serialize;
+use tera::Context;
+
+use crate::auth::guard::optional_identity;
+use crate::auth::identity::Identity;
+use crate::domain::Language;
+use crate::error::PageError;
+use crate::i18n::request_language;
+use crate::state::AppState;
+
+#[derive(Serialize)]
+struct ViewUser<'a> {
+    name: &'a str,
+    email: &'a str,
+    roles: Vec<&'static str>,
+    is_admin: bool,
+}
+
+#[derive(Serialize)]
+struct LanguageChoice {
+    tag: &'static str,
+    name: &'static str,
+    current: bool,
+}
+
+/// Starts a page context for this request.
+pub fn page_context(state: &AppState, req: &HttpRequest) -> (Context, Language) {
+    let identity = optional_identity(req);
+    let language = request_language(req, identity.as_ref());
+    let mut context = Context::new();
+    context.insert("t", &state.catalogs.for_language(language).nested);
+    context.insert("lang", language.tag());
+    context.insert(
+        "languages",
+        &Language::ALL
+            .iter()
+            .map(|l| LanguageChoice {
+                tag: l.tag(),
+                name: l.native_name(),
+                current: *l == language,
+            })
+            .collect::<Vec<_>>(),
+    );
+    context.insert(
+        "current_path",
+        &req.uri()
+            .path_and_query()
+            .map(|p| p.to_string())
+            .unwrap_or_default(),
+    );
+    insert_identity(&mut context, identity.as_ref());
+    (context, language)
+}
+
+fn insert_identity(context: &mut Context, identity: Option<&Identity>) {
+    match identity {
+        Some(identity) => {
+            let user = &identity.user;
+            context.insert(
+                "user",
+                &ViewUser {
+                    name: &user.name,
+                    email: &user.email,
+                    roles: user.roles.names(),
+                    is_admin: user.roles.is_admin(),
+                },
+            );
+            context.insert("csrf_token", identity.csrf_token().unwrap_or_default());
+        }
+        None => {
+            context.insert("user", &Option::<ViewUser>::None);
+            context.insert("csrf_token", "");
+        }
+    }
+}
+
+/// Renders a template into an HTML response.
+pub fn render(
+    state: &AppState,
+    template: &str,
+    context: &Context,
+) -> Result<HttpResponse, PageError> {
+    let html = state
+        .templates
+        .render(template, context)
+        .map_err(|e| PageError::internal(format!("template {template}: {e:?}")))?;
+    Ok(HttpResponse::Ok()
+        .content_type(ContentType::html())
+        .body(html))
+}

@@ -1,0 +1,283 @@
+//! Starts the real server on a random port against a fresh database, and
+//! talks HTTP to it like a browser or an API client would.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use reqwest::{Client, Response, StatusCode};
+use salesdojo::config::{SecretOrigin, ServerSettings};
+use salesdojo::startup::Application;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+use serde_json::{Value, json};
+
+pub const ADMIN_EMAIL: &str = "admin@example.com";
+pub const PASSWORD: &str = "correct horse battery";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub database_url: String,
+    pub backend: Backend,
+    /// Holds the SQLite file (and anything else) until the test ends.
+    pub dir: tempfile::TempDir,
+}
+
+/// The PostgreSQL server for tests; trust auth, user postgres.
+pub fn postgres_admin_url() -> String {
+    std::env::var("SALESDOJO_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
+static DATABASE_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// A fresh database URL for `backend`, or None when PostgreSQL is not
+/// reachable outside CI (the test then says it was skipped). Under CI a
+/// missing PostgreSQL fails the test.
+pub async fn fresh_database(backend: Backend, dir: &std::path::Path) -> Option<String> {
+    match backend {
+        Backend::Sqlite => Some(format!("sqlite://{}", dir.join("salesdojo.db").display())),
+        Backend::Postgres => {
+            let admin_url = postgres_admin_url();
+            let admin = match Database::connect(&admin_url).await {
+                Ok(db) => db,
+                Err(error) if !in_ci() => {
+                    eprintln!(
+                        "SKIPPED (PostgreSQL not reachable at {admin_url}: {error}); set CI=true to make this a failure"
+                    );
+                    return None;
+                }
+                Err(error) => panic!(
+                    "PostgreSQL is required under CI=true but is not reachable at {admin_url}: {error}"
+                ),
+            };
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or_default();
+            drop_stale_databases(&admin, now).await;
+            let name = format!(
+                "sd_test_{now}_{}_{}",
+                std::process::id(),
+                DATABASE_COUNTER.fetch_add(1, Ordering::Relaxed)
+            );
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await
+                .expect("create a test database");
+            let base = admin_url
+                .rsplit_once('/')
+                .map_or(admin_url.as_str(), |(base, _)| base);
+            Some(format!("{base}/{name}"))
+        }
+    }
+}
+
+/// Test databases older than an hour are left-overs of earlier runs.
+async fn drop_stale_databases(admin: &DatabaseConnection, now: u64) {
+    let Ok(rows) = admin
+        .query_all_raw(Statement::from_string(
+            admin.get_database_backend(),
+            "SELECT datname FROM pg_database WHERE datname LIKE 'sd_test_%'",
+        ))
+        .await
+    else {
+        return;
+    };
+    for row in rows {
+        let Ok(name) = row.try_get::<String>("", "datname") else {
+            continue;
+        };
+        let created = name
+            .split('_')
+            .nth(2)
+            .and_then(|s| s.parse::<u64>().ok())
+            .unwrap_or(now);
+        if created + 3600 < now {
+            let _ = admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .await;
+        }
+    }
+}
+
+pub fn test_settings(database_url: String, content_dir: PathBuf) -> ServerSettings {
+    ServerSettings {
+        bind: "127.0.0.1:0".parse().expect("a valid address"),
+        content_dir,
+        database_url,
+        secret: test_secret(),
+        secret_origin: SecretOrigin::Environment,
+        workers: 2,
+        behind_proxy: false,
+        session_days: 14,
+        watch: false,
+        demo: false,
+    }
+}
+
+fn test_secret() -> salesdojo::config::Secret {
+    salesdojo::config::Secret::from_bytes(
+        b"test-secret-that-is-long-enough-for-the-cookie-key".to_vec(),
+    )
+}
+
+pub fn shipped_content() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("content")
+}
+
+/// Starts the server; None when the backend is unavailable outside CI.
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let database_url = fresh_database(backend, dir.path()).await?;
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a random port");
+    let app = Application::build_with_listener(
+        test_settings(database_url.clone(), shipped_content()),
+        listener,
+    )
+    .await
+    .expect("the application starts");
+    let port = app.port();
+    tokio::spawn(app.run_until_stopped());
+    let test_app = TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        database_url,
+        backend,
+        dir,
+    };
+    test_app
+        .create_user(ADMIN_EMAIL, "Ada Admin", &["admin"])
+        .await;
+    Some(test_app)
+}
+
+/// A client that keeps cookies and does not follow redirects (so tests see them).
+pub fn browser() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("an HTTP client")
+}
+
+/// A logged-in API session: its cookie jar and CSRF token.
+pub struct Session {
+    pub client: Client,
+    pub csrf: String,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn db(&self) -> DatabaseConnection {
+        Database::connect(&self.database_url)
+            .await
+            .expect("connect to the test database")
+    }
+
+    /// Creates a user straight in the store (as `salesdojo user add` does).
+    pub async fn create_user(&self, email: &str, name: &str, roles: &[&str]) {
+        let db = salesdojo::store::connect(&self.database_url)
+            .await
+            .expect("connect");
+        let hasher = salesdojo::auth::password::PasswordHasher::new(1).expect("hasher");
+        let roles: Vec<_> = roles
+            .iter()
+            .map(|r| salesdojo::domain::AccessRole::parse(r).expect("a role"))
+            .collect();
+        salesdojo::accounts::create_user(
+            &db,
+            &hasher,
+            salesdojo::accounts::AccountInput {
+                email,
+                name,
+                roles: &roles,
+                job_role: None,
+                password: PASSWORD.to_owned(),
+            },
+        )
+        .await
+        .expect("create a user");
+    }
+
+    pub async fn post_login(&self, client: &Client, email: &str, password: &str) -> Response {
+        client
+            .post(self.url("/api/v1/session"))
+            .json(&json!({"email": email, "password": password}))
+            .send()
+            .await
+            .expect("send the login")
+    }
+
+    /// Logs in over the API and returns the session.
+    pub async fn login(&self, email: &str) -> Session {
+        let client = browser();
+        let response = self.post_login(&client, email, PASSWORD).await;
+        assert_eq!(response.status(), StatusCode::OK, "login of {email} failed");
+        let body: Value = response.json().await.expect("a JSON body");
+        let csrf = body["csrf_token"]
+            .as_str()
+            .expect("a CSRF token")
+            .to_owned();
+        Session { client, csrf }
+    }
+
+    pub async fn get(&self, client: &Client, path: &str) -> Response {
+        client.get(self.url(path)).send().await.expect("send GET")
+    }
+}
+
+/// The JSON error body `{"error": {"code", "message"}}` of a response.
+pub async fn error_of(response: Response) -> (StatusCode, String, String) {
+    let status = response.status();
+    let body: Value = response.json().await.expect("a JSON error body");
+    let code = body["error"]["code"]
+        .as_str()
+        .expect("error.code")
+        .to_owned();
+    let message = body["error"]["message"]
+        .as_str()
+        .expect("error.message")
+        .to_owned();
+    (status, code, message)
+}
+
+/// Declares each test once and runs it on SQLite and on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($(async fn $name:ident($app:ident) $body:block)*) => {
+        $(
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+
+                async fn test_body($app: $crate::helpers::TestApp) $body
+
+                #[tokio::test]
+                async fn sqlite() {
+                    let app = $crate::helpers::spawn_app($crate::helpers::Backend::Sqlite).await.expect("SQLite is always available");
+                    test_body(app).await;
+                }
+
+                #[tokio::test]
+                async fn postgres() {
+                    let Some(app) = $crate::helpers::spawn_app($crate::helpers::Backend::Postgres).await else {
+                        return;
+                    };
+                    test_body(app).await;
+                }
+            }
+        )*
+    };
+}

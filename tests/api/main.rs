@@ -1,0 +1,15 @@
+//! Integration tests: the real server, over HTTP, on SQLite and PostgreSQL.
+//! One binary for every area links faster than one per file.
+
+// Tests state their expectations with unwrap: a failure is the assertion.
+#![allow(clippy::unwrap_used)]
+
+mod helpers;
+
+mod access;
+mod accounts;
+mod cli;
+mod errors;
+mod ops;
+mod pages;
+mod session;

@@ -1,0 +1,72 @@
+use reqwest::StatusCode;
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::Value;
+
+use crate::helpers::browser;
+use crate::on_both_databases;
+
+on_both_databases! {
+    async fn healthz_checks_the_database(app) {
+        let response = app.get(&browser(), "/healthz").await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["database"], "ok");
+        let expected = match app.backend {
+            crate::helpers::Backend::Sqlite => "sqlite",
+            crate::helpers::Backend::Postgres => "postgres",
+        };
+        assert_eq!(body["backend"], expected);
+    }
+
+    async fn metrics_count_requests_by_route_and_status_and_show_the_pool(app) {
+        let client = browser();
+        app.get(&client, "/login").await;
+        app.get(&client, "/api/v1/me").await;
+        let text = app.get(&client, "/metrics").await.text().await.unwrap();
+        assert!(text.contains("salesdojo_http_requests_total{endpoint=\"/login\",method=\"GET\",status=\"200\"} 1"), "{text}");
+        assert!(text.contains("salesdojo_http_requests_total{endpoint=\"/api/v1/me\",method=\"GET\",status=\"401\"} 1"), "{text}");
+        assert!(text.contains("salesdojo_http_requests_duration_seconds_bucket"), "{text}");
+        assert!(text.contains("salesdojo_db_pool_connections"), "{text}");
+    }
+
+    async fn the_openapi_document_lists_the_api_routes(app) {
+        let response = app.get(&browser(), "/api/v1/openapi.json").await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let doc: Value = response.json().await.unwrap();
+        assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+        let paths = doc["paths"].as_object().unwrap();
+        for path in ["/api/v1/session", "/api/v1/me", "/api/v1/users", "/api/v1/teams", "/api/v1/teams/{id}/members"] {
+            assert!(paths.contains_key(path), "{path} missing from {:?}", paths.keys().collect::<Vec<_>>());
+        }
+        assert!(paths["/api/v1/session"]["post"]["requestBody"].is_object());
+        assert!(paths["/api/v1/session"]["delete"].is_object());
+        assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
+    }
+
+    async fn migrations_create_the_same_schema(app) {
+        let db = app.db().await;
+        for table in ["users", "user_roles", "teams", "team_members", "sessions", "api_tokens", "login_attempts"] {
+            let result = db
+                .query_one_raw(Statement::from_string(db.get_database_backend(), format!("SELECT COUNT(*) AS n FROM {table}")))
+                .await;
+            assert!(result.is_ok(), "table {table}: {result:?}");
+        }
+        let applied = db
+            .query_one_raw(Statement::from_string(db.get_database_backend(), "SELECT COUNT(*) AS n FROM seaql_migrations"))
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(applied.try_get::<i64>("", "n").unwrap() >= 1);
+        // Running the migrations again is harmless.
+        salesdojo::store::migrate(&salesdojo::store::connect(&app.database_url).await.unwrap()).await.unwrap();
+    }
+
+    async fn pages_carry_security_headers(app) {
+        let response = app.get(&browser(), "/login").await;
+        let headers = response.headers();
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+        assert_eq!(headers["x-frame-options"], "DENY");
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"), "{csp}");
+    }
+}
