@@ -47,7 +47,7 @@ impl From<AccountError> for crate::error::ApiError {
     fn from(error: AccountError) -> Self {
         use crate::error::ApiError;
         match error {
-            AccountError::Invalid(e) => ApiError::Invalid(e.0),
+            AccountError::Invalid(e) => ApiError::Invalid(e.message),
             AccountError::UnknownUser(_) | AccountError::UnknownTeam(_) => {
                 ApiError::NotFound(error.to_string())
             }
@@ -68,9 +68,13 @@ pub fn parse_job_role(raw: Option<&str>) -> Result<Option<String>, InvalidInput>
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     if !valid {
-        return Err(InvalidInput(format!(
-            "`{raw}` is not a job role id; use the id from competencies.toml, e.g. new-hire"
-        )));
+        return Err(InvalidInput::new(
+            "job_role",
+            raw,
+            format!(
+                "`{raw}` is not a job role id; use the id from competencies.toml, e.g. new-hire"
+            ),
+        ));
     }
     Ok(Some(raw.to_owned()))
 }
@@ -81,6 +85,24 @@ pub struct AccountInput<'a> {
     pub roles: &'a [AccessRole],
     pub job_role: Option<&'a str>,
     pub password: String,
+}
+
+impl AccountError {
+    /// The message-catalog key and the value to put in its `{value}`, for
+    /// showing this refusal on a page in the user's language. None for
+    /// failures that are not the user's to fix.
+    pub fn message_key(&self) -> Option<(String, String)> {
+        match self {
+            Self::Invalid(e) => Some((format!("invalid.{}", e.key), e.value.clone())),
+            Self::UnknownUser(email) => Some(("invalid.unknown_user".into(), email.clone())),
+            Self::UnknownTeam(name) => Some(("invalid.unknown_team".into(), name.clone())),
+            Self::Conflict(message) if message.starts_with("a team") => {
+                Some(("invalid.team_taken".into(), String::new()))
+            }
+            Self::Conflict(_) => Some(("invalid.email_taken".into(), String::new())),
+            Self::Hash(_) | Self::Store(_) => None,
+        }
+    }
 }
 
 pub async fn create_user(

@@ -130,7 +130,7 @@ impl From<crate::store::StoreError> for ApiError {
 
 impl From<crate::domain::InvalidInput> for ApiError {
     fn from(error: crate::domain::InvalidInput) -> Self {
-        Self::Invalid(error.0)
+        Self::Invalid(error.message)
     }
 }
 

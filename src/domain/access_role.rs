@@ -45,9 +45,11 @@ impl AccessRole {
             .into_iter()
             .find(|role| role.as_str() == raw.trim())
             .ok_or_else(|| {
-                InvalidInput(format!(
-                    "`{raw}` is not a role; use learner, trainer, manager or admin"
-                ))
+                InvalidInput::new(
+                    "role",
+                    raw,
+                    format!("`{raw}` is not a role; use learner, trainer, manager or admin"),
+                )
             })
     }
 }

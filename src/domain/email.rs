@@ -11,31 +11,40 @@ pub struct Email(String);
 impl Email {
     pub fn parse(raw: &str) -> Result<Self, InvalidInput> {
         let value = raw.trim().to_lowercase();
-        let refuse = |why: &str| {
-            Err(InvalidInput(format!(
-                "`{}` is not a usable e-mail address: {why}",
-                raw.trim()
-            )))
+        let refuse = |key: &'static str, why: &str| {
+            Err(InvalidInput::new(
+                key,
+                raw,
+                format!("`{}` is not a usable e-mail address: {why}", raw.trim()),
+            ))
         };
         if value.is_empty() {
-            return Err(InvalidInput(
-                "the e-mail address is empty; give one like name@example.com".into(),
+            return Err(InvalidInput::new(
+                "email_empty",
+                raw,
+                "the e-mail address is empty; give one like name@example.com",
             ));
         }
         if value.len() > 254 {
-            return refuse("it is longer than 254 characters");
+            return refuse("email_too_long", "it is longer than 254 characters");
         }
         let Some((local, domain)) = value.split_once('@') else {
-            return refuse("it has no @; write it like name@example.com");
+            return refuse("email_no_at", "it has no @; write it like name@example.com");
         };
         if local.is_empty() || domain.is_empty() || domain.contains('@') {
-            return refuse("write it like name@example.com, with one @ and text on both sides");
+            return refuse(
+                "email_one_at",
+                "write it like name@example.com, with one @ and text on both sides",
+            );
         }
         if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return refuse("it contains spaces or control characters");
+            return refuse("email_spaces", "it contains spaces or control characters");
         }
         if !domain.contains('.') && domain != "localhost" {
-            return refuse("the part after @ needs a dot, like example.com");
+            return refuse(
+                "email_no_dot",
+                "the part after @ needs a dot, like example.com",
+            );
         }
         Ok(Self(value))
     }
@@ -75,7 +84,7 @@ mod tests {
             ("ana@example", "dot"),
         ] {
             let error = Email::parse(raw).unwrap_err();
-            assert!(error.0.contains(reason), "{raw}: {}", error.0);
+            assert!(error.message.contains(reason), "{raw}: {}", error.message);
         }
     }
 }

@@ -12,18 +12,28 @@ impl Password {
     pub fn parse(raw: String) -> Result<Self, InvalidInput> {
         let chars = raw.chars().count();
         if chars < MIN_PASSWORD_CHARS {
-            return Err(InvalidInput(format!(
-                "the password has {chars} characters; use at least {MIN_PASSWORD_CHARS} (a few words make a good one)"
-            )));
+            return Err(InvalidInput::new(
+                "password_short",
+                "",
+                format!(
+                    "the password has {chars} characters; use at least {MIN_PASSWORD_CHARS} (a few words make a good one)"
+                ),
+            ));
         }
         if raw.len() > MAX_PASSWORD_BYTES {
-            return Err(InvalidInput(format!(
-                "the password is longer than {MAX_PASSWORD_BYTES} bytes; choose a shorter one"
-            )));
+            return Err(InvalidInput::new(
+                "password_long",
+                "",
+                format!(
+                    "the password is longer than {MAX_PASSWORD_BYTES} bytes; choose a shorter one"
+                ),
+            ));
         }
         if raw.trim().is_empty() {
-            return Err(InvalidInput(
-                "the password is only spaces; choose a real one".into(),
+            return Err(InvalidInput::new(
+                "password_blank",
+                "",
+                "the password is only spaces; choose a real one",
             ));
         }
         Ok(Self(raw))
@@ -47,7 +57,7 @@ mod tests {
     #[test]
     fn short_passwords_are_refused_with_the_minimum() {
         let error = Password::parse("abc".into()).unwrap_err();
-        assert!(error.0.contains("at least 10"), "{}", error.0);
+        assert!(error.message.contains("at least 10"), "{}", error.message);
     }
 
     #[test]

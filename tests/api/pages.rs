@@ -127,6 +127,16 @@ on_both_databases! {
         assert_eq!(switched.headers()[LOCATION], "/admin");
         let admin = app.get(&client, "/admin").await.text().await.unwrap();
         assert!(admin.contains("系统管理"), "{admin}");
+        // Refusals are explained in the page's language too.
+        let refused = client
+            .post(app.url("/admin/users"))
+            .form(&[("csrf_token", csrf.as_str()), ("email", "no-at-sign"), ("name", "X"), ("password", "a long password here")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = refused.text().await.unwrap();
+        assert!(html.contains("“no-at-sign”不是有效的邮箱：缺少 @"), "{html}");
         // A fresh login from another browser gets the account's language.
         let other = browser();
         other.post(app.url("/login")).form(&[("email", ADMIN_EMAIL), ("password", PASSWORD)]).send().await.unwrap();

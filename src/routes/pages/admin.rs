@@ -88,7 +88,16 @@ async fn admin_page(
             .to_owned()
     });
     context.insert("notice", &notice_text);
-    context.insert("form_error", &failure.map(|f| f.to_string()));
+    let form_error = failure
+        .as_ref()
+        .and_then(AccountError::message_key)
+        .map(|(key, value)| {
+            state
+                .catalogs
+                .text(language, &key)
+                .replace("{value}", &value)
+        });
+    context.insert("form_error", &form_error);
     let mut response = render(state, "pages/admin.html", &context)?;
     *response.status_mut() = status;
     Ok(response)
