@@ -51,6 +51,8 @@ pub enum Command {
     /// Manage personal API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Validate a content folder; exit status 1 when it has errors.
+    Check(CheckArgs),
     /// Write a consistent copy of a live SQLite database to FILE.
     Backup {
         /// Where to write the copy; must not exist yet.
@@ -72,6 +74,24 @@ pub struct ServeArgs {
     /// Also load a demo organisation.
     #[arg(long)]
     pub demo: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The content folder. Default: the configured one (SALESDOJO_CONTENT, else ./content).
+    pub dir: Option<PathBuf>,
+    /// `text`: diagnostics drawn with their source line; `json`: one JSON object per line.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]

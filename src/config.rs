@@ -117,6 +117,14 @@ impl Settings {
         Ok(Self { database_url, file })
     }
 
+    /// The content folder when no flag names one: SALESDOJO_CONTENT, the settings file, or ./content.
+    pub fn content_dir(&self) -> PathBuf {
+        std::env::var_os("SALESDOJO_CONTENT")
+            .map(PathBuf::from)
+            .or_else(|| self.file.content.clone())
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_CONTENT_DIR))
+    }
+
     pub fn server(&self, args: &ServeArgs) -> Result<ServerSettings, ConfigError> {
         let env_secret = std::env::var("SALESDOJO_SECRET")
             .ok()
@@ -259,6 +267,58 @@ mod tests {
             secret_file_path("postgres://u@h/db"),
             PathBuf::from("salesdojo.secret")
         );
+    }
+
+    #[test]
+    fn flags_win_over_the_settings_file_which_wins_over_defaults() {
+        use clap::Parser;
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let file = dir.path().join("salesdojo.toml");
+        fs::write(
+            &file,
+            "bind = \"0.0.0.0:9000\"\ncontent = \"/srv/courses\"\nworkers = 3\nsecret = \"0123456789abcdef0123456789abcdef-from-file\"\n",
+        )
+        .expect("write the settings file");
+        let config = file.to_str().expect("a UTF-8 path");
+        let cli = Cli::try_parse_from([
+            "salesdojo",
+            "--config",
+            config,
+            "serve",
+            "--bind",
+            "127.0.0.1:7000",
+        ])
+        .expect("valid arguments");
+        let Some(crate::cli::Command::Serve(args)) = &cli.command else {
+            panic!("expected serve");
+        };
+        let server = Settings::load(&cli)
+            .and_then(|s| s.server(args))
+            .expect("settings");
+        assert_eq!(
+            server.bind,
+            "127.0.0.1:7000".parse().expect("an address"),
+            "the flag wins"
+        );
+        assert_eq!(
+            server.content_dir,
+            PathBuf::from("/srv/courses"),
+            "the file beats the default"
+        );
+        assert_eq!(server.workers, 3);
+        assert_eq!(server.session_days, 14, "the default fills the rest");
+        if std::env::var_os("SALESDOJO_SECRET").is_none() {
+            assert_eq!(server.secret_origin, SecretOrigin::SettingsFile);
+        }
+    }
+
+    #[test]
+    fn unknown_keys_in_the_settings_file_are_refused() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let file = dir.path().join("salesdojo.toml");
+        fs::write(&file, "bnd = \"127.0.0.1:1\"\n").expect("write the settings file");
+        let error = read_settings_file(Some(&file)).expect_err("a typo must not pass");
+        assert!(error.to_string().contains("unknown field `bnd`"), "{error}");
     }
 
     #[test]

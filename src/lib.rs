@@ -8,6 +8,7 @@ pub mod auth;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod content;
 pub mod domain;
 pub mod error;
 pub mod i18n;

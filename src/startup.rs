@@ -48,6 +48,10 @@ pub enum StartupError {
     Metrics(String),
     #[error("cannot set up password hashing: {0}")]
     Hashing(String),
+    #[error(
+        "the content in {dir} has errors; fix them (run `salesdojo check {dir}` to see them again) and start again:\n\n{report}"
+    )]
+    Content { dir: String, report: String },
 }
 
 pub struct Application {
@@ -72,9 +76,7 @@ impl Application {
         let db = store::connect(&settings.database_url).await?;
         store::migrate(&db).await?;
         announce(&db, &settings).await?;
-        if !settings.content_dir.is_dir() {
-            tracing::warn!(content = %settings.content_dir.display(), "the content folder does not exist; set --content or SALESDOJO_CONTENT");
-        }
+        let course = load_content(&settings.content_dir)?;
 
         let metrics = metrics()?;
         let prometheus = PrometheusMetricsBuilder::new("salesdojo")
@@ -94,6 +96,7 @@ impl Application {
                 .map_err(|e| StartupError::Hashing(e.to_string()))?,
             openapi_json: Arc::from(openapi_json().as_str()),
             metrics,
+            course: Arc::new(course),
             started_at,
             settings: settings.clone(),
         });
@@ -153,6 +156,38 @@ impl Application {
     /// Runs until SIGINT/SIGTERM; in-flight requests finish first (up to 30 s).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
+    }
+}
+
+/// Loads and validates the content folder; a folder with errors refuses the start.
+fn load_content(dir: &std::path::Path) -> Result<crate::content::Course, StartupError> {
+    let started = Instant::now();
+    let mut report = crate::content::check(dir);
+    let summary = report.summary;
+    let rendered = crate::content::render_report(
+        &report,
+        crate::content::ReportFormat::Terminal { color: false },
+    );
+    match report.course.take() {
+        Some(course) if summary.errors == 0 => {
+            if summary.warnings > 0 {
+                tracing::warn!("content warnings:\n{rendered}");
+            }
+            tracing::info!(
+                content = %dir.display(),
+                modules = summary.modules,
+                questions = summary.questions,
+                roleplays = summary.roleplays,
+                warnings = summary.warnings,
+                load_ms = started.elapsed().as_millis() as u64,
+                "content loaded"
+            );
+            Ok(course)
+        }
+        _ => Err(StartupError::Content {
+            dir: dir.display().to_string(),
+            report: rendered,
+        }),
     }
 }
 

@@ -1,6 +1,7 @@
 //! What each command-line command does.
 
 mod backup;
+mod check;
 mod serve;
 mod team;
 mod token;
@@ -54,6 +55,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CommandError> {
             Some(Command::Team(command)) => team::run(&open(&settings).await?, command).await,
             Some(Command::Token(command)) => token::run(&open(&settings).await?, command).await,
             Some(Command::Backup { file }) => backup::run(&open(&settings).await?, &file).await,
+            Some(Command::Check(args)) => Ok(check::run(&settings, &args)),
         }
     })
 }

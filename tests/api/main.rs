@@ -9,6 +9,7 @@ mod helpers;
 mod access;
 mod accounts;
 mod cli;
+mod content_check;
 mod errors;
 mod ops;
 mod pages;
