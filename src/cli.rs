@@ -53,6 +53,9 @@ pub enum Command {
     Token(TokenCommand),
     /// Validate a content folder; exit status 1 when it has errors.
     Check(CheckArgs),
+    /// Convert questions from another tool into a quiz.md.
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Write a consistent copy of a live SQLite database to FILE.
     Backup {
         /// Where to write the copy; must not exist yet.
@@ -74,6 +77,25 @@ pub struct ServeArgs {
     /// Also load a demo organisation.
     #[arg(long)]
     pub demo: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Moodle GIFT: writes modules/ID/quiz.md (or quiz.LANG.md) in the content folder
+    /// and lists, with line numbers, what it could not convert.
+    Gift {
+        /// The .gift file exported from Moodle.
+        file: PathBuf,
+        /// The module folder to write into (content/modules/ID).
+        #[arg(long)]
+        module: String,
+        /// Write the translation quiz.LANG.md, e.g. zh-CN.
+        #[arg(long)]
+        lang: Option<String>,
+        /// Replace an existing quiz file.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Args)]

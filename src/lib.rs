@@ -12,6 +12,7 @@ pub mod content;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod library;
 pub mod routes;
 pub mod startup;
 pub mod state;

@@ -20,6 +20,7 @@ use crate::config::{SecretOrigin, ServerSettings};
 use crate::domain::AccessRole;
 use crate::error::{ApiError, PageError, is_api_path};
 use crate::i18n::Catalogs;
+use crate::library::{Library, reload_on_sighup, watch};
 use crate::routes::{self, api, pages};
 use crate::state::{AppState, Metrics};
 use crate::store::{self, users};
@@ -48,6 +49,8 @@ pub enum StartupError {
     Metrics(String),
     #[error("cannot set up password hashing: {0}")]
     Hashing(String),
+    #[error("{0}; start without --watch, or fix the folder's permissions")]
+    Watch(String),
     #[error(
         "the content in {dir} has errors; fix them (run `salesdojo check {dir}` to see them again) and start again:\n\n{report}"
     )]
@@ -57,6 +60,8 @@ pub enum StartupError {
 pub struct Application {
     port: u16,
     server: Server,
+    /// Keeps the content watcher (serve --watch) alive as long as the server.
+    watcher: Option<Box<dyn std::any::Any + Send>>,
 }
 
 impl Application {
@@ -76,7 +81,31 @@ impl Application {
         let db = store::connect(&settings.database_url).await?;
         store::migrate(&db).await?;
         announce(&db, &settings).await?;
-        let course = load_content(&settings.content_dir)?;
+        let library = Arc::new(Library::open(&settings.content_dir).map_err(|report| {
+            StartupError::Content {
+                dir: settings.content_dir.display().to_string(),
+                report,
+            }
+        })?);
+        let content = library.status();
+        tracing::info!(
+            content = %settings.content_dir.display(),
+            modules = content.summary.modules,
+            questions = content.summary.questions,
+            roleplays = content.summary.roleplays,
+            warnings = content.summary.warnings,
+            load_ms = content.duration.as_millis() as u64,
+            "content loaded"
+        );
+        if content.summary.warnings > 0 {
+            tracing::warn!("content warnings:\n{}", content.rendered);
+        }
+        reload_on_sighup(Arc::clone(&library));
+        let watcher = if settings.watch {
+            Some(watch(Arc::clone(&library)).map_err(StartupError::Watch)?)
+        } else {
+            None
+        };
 
         let metrics = metrics()?;
         let prometheus = PrometheusMetricsBuilder::new("salesdojo")
@@ -96,7 +125,7 @@ impl Application {
                 .map_err(|e| StartupError::Hashing(e.to_string()))?,
             openapi_json: Arc::from(openapi_json().as_str()),
             metrics,
-            course: Arc::new(course),
+            library,
             started_at,
             settings: settings.clone(),
         });
@@ -146,7 +175,11 @@ impl Application {
             "Sales Dojo is listening on http://{}:{port}",
             settings.bind.ip()
         );
-        Ok(Self { port, server })
+        Ok(Self {
+            port,
+            server,
+            watcher,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -155,39 +188,8 @@ impl Application {
 
     /// Runs until SIGINT/SIGTERM; in-flight requests finish first (up to 30 s).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let _watcher = self.watcher;
         self.server.await
-    }
-}
-
-/// Loads and validates the content folder; a folder with errors refuses the start.
-fn load_content(dir: &std::path::Path) -> Result<crate::content::Course, StartupError> {
-    let started = Instant::now();
-    let mut report = crate::content::check(dir);
-    let summary = report.summary;
-    let rendered = crate::content::render_report(
-        &report,
-        crate::content::ReportFormat::Terminal { color: false },
-    );
-    match report.course.take() {
-        Some(course) if summary.errors == 0 => {
-            if summary.warnings > 0 {
-                tracing::warn!("content warnings:\n{rendered}");
-            }
-            tracing::info!(
-                content = %dir.display(),
-                modules = summary.modules,
-                questions = summary.questions,
-                roleplays = summary.roleplays,
-                warnings = summary.warnings,
-                load_ms = started.elapsed().as_millis() as u64,
-                "content loaded"
-            );
-            Ok(course)
-        }
-        _ => Err(StartupError::Content {
-            dir: dir.display().to_string(),
-            report: rendered,
-        }),
     }
 }
 

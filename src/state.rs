@@ -22,8 +22,8 @@ pub struct AppState {
     /// The OpenAPI document, generated from the handlers at start-up.
     pub openapi_json: Arc<str>,
     pub metrics: Metrics,
-    /// The validated course content (the served catalog builds on it).
-    pub course: Arc<crate::content::Course>,
+    /// The live content catalog and its load status.
+    pub library: Arc<crate::library::Library>,
     pub started_at: Instant,
 }
 

@@ -19,6 +19,7 @@ struct ViewUser<'a> {
     email: &'a str,
     roles: Vec<&'static str>,
     is_admin: bool,
+    is_trainer: bool,
 }
 
 #[derive(Serialize)]
@@ -68,6 +69,8 @@ fn insert_identity(context: &mut Context, identity: Option<&Identity>) {
                     email: &user.email,
                     roles: user.roles.names(),
                     is_admin: user.roles.is_admin(),
+                    is_trainer: user.roles.is_admin()
+                        || user.roles.has(crate::domain::AccessRole::Trainer),
                 },
             );
             context.insert("csrf_token", identity.csrf_token().unwrap_or_default());

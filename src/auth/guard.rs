@@ -44,6 +44,15 @@ impl Requirement for ManagerOrAdmin {
     const WHO: &'static str = "managers and administrators";
 }
 
+/// Trainers and administrators (content status, previews, review queue).
+pub struct TrainerOrAdmin;
+impl Requirement for TrainerOrAdmin {
+    fn allows(roles: &Roles) -> bool {
+        roles.is_admin() || roles.has(AccessRole::Trainer)
+    }
+    const WHO: &'static str = "trainers and administrators";
+}
+
 /// A caller of the JSON API who meets `R`; refusals are JSON 401/403.
 pub struct ApiUser<R: Requirement = AnyUser>(pub Identity, pub PhantomData<R>);
 

@@ -2,6 +2,7 @@
 
 mod backup;
 mod check;
+pub mod import;
 mod serve;
 mod team;
 mod token;
@@ -13,7 +14,7 @@ use std::process::ExitCode;
 use sea_orm::DatabaseConnection;
 
 use crate::accounts::AccountError;
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, ImportCommand};
 use crate::config::{ConfigError, Settings};
 use crate::startup::StartupError;
 use crate::store::StoreError;
@@ -56,6 +57,18 @@ pub fn run(cli: Cli) -> Result<ExitCode, CommandError> {
             Some(Command::Token(command)) => token::run(&open(&settings).await?, command).await,
             Some(Command::Backup { file }) => backup::run(&open(&settings).await?, &file).await,
             Some(Command::Check(args)) => Ok(check::run(&settings, &args)),
+            Some(Command::Import(ImportCommand::Gift {
+                file,
+                module,
+                lang,
+                force,
+            })) => import::run(&import::ImportGift {
+                file,
+                module_dir: settings.content_dir().join("modules").join(&module),
+                lang,
+                force,
+            })
+            .map_err(CommandError::Other),
         }
     })
 }

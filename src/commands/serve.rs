@@ -7,11 +7,6 @@ use crate::startup::Application;
 
 pub async fn run(settings: &Settings, args: &ServeArgs) -> Result<ExitCode, CommandError> {
     let server = settings.server(args)?;
-    if server.watch {
-        tracing::warn!(
-            "--watch is accepted but content reloading arrives with the content pipeline"
-        );
-    }
     if server.demo {
         tracing::warn!(
             "--demo is accepted but the demo organisation arrives with the manager tools"

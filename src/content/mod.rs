@@ -5,10 +5,12 @@
 //! the catalog. The parsers (`parse_*`) are pure: text in, value and
 //! diagnostics out; only `load` reads files.
 
+mod catalog;
 mod check;
 mod competencies;
 mod diagnostic;
 mod front_matter;
+pub mod gift;
 mod ids;
 mod lesson;
 mod load;
@@ -17,6 +19,7 @@ mod markdown;
 mod outline;
 mod path;
 mod quiz;
+mod render;
 mod roleplay;
 mod source;
 mod suggest;
@@ -28,6 +31,10 @@ mod fixtures;
 #[cfg(test)]
 mod never_panics;
 
+pub use catalog::{
+    Catalog, CatalogModule, CatalogQuiz, CatalogRolePlay, RenderedChoice, RenderedOption,
+    RenderedQuestion, RenderedScene, RubricItem,
+};
 pub use check::{CheckReport, ReportFormat, Summary, check, render_report};
 pub use competencies::{Competency, Framework, Role, Target, parse as parse_competencies};
 pub use diagnostic::{
@@ -43,6 +50,7 @@ pub use quiz::{
     AcceptedAnswer, OrderStep, Question, QuestionBody, QuestionKind, Quiz, QuizOption,
     QuizSettings, parse as parse_quiz,
 };
+pub use render::{LinkContext, to_html, to_inline_html};
 pub use roleplay::{
     Choice, Outcome, RolePlay, RubricCriterion, Scene, Score, SpokenLine, parse as parse_roleplay,
 };

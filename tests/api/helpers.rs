@@ -137,11 +137,35 @@ pub fn shipped_content() -> PathBuf {
 
 /// Starts the server; None when the backend is unavailable outside CI.
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with_content(backend, |_| shipped_content()).await
+}
+
+/// Copies a folder (content fixtures) so a test can change it.
+pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("create the copy");
+    for entry in std::fs::read_dir(from).expect("read the fixture") {
+        let entry = entry.expect("a directory entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("a file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy a file");
+        }
+    }
+}
+
+/// Starts the server on content that `content` prepares inside the test's
+/// own temporary folder.
+pub async fn spawn_app_with_content(
+    backend: Backend,
+    content: impl FnOnce(&std::path::Path) -> PathBuf,
+) -> Option<TestApp> {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let database_url = fresh_database(backend, dir.path()).await?;
+    let content_dir = content(dir.path());
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind a random port");
     let app = Application::build_with_listener(
-        test_settings(database_url.clone(), shipped_content()),
+        test_settings(database_url.clone(), content_dir),
         listener,
     )
     .await
@@ -253,9 +277,34 @@ pub async fn error_of(response: Response) -> (StatusCode, String, String) {
     (status, code, message)
 }
 
-/// Declares each test once and runs it on SQLite and on PostgreSQL.
+/// Declares each test once and runs it on SQLite and on PostgreSQL; with
+/// `content = |dir| ...;` first, the server serves the folder it returns.
 #[macro_export]
 macro_rules! on_both_databases {
+    (content = $content:expr; $(async fn $name:ident($app:ident) $body:block)*) => {
+        $(
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+
+                async fn test_body($app: $crate::helpers::TestApp) $body
+
+                #[tokio::test]
+                async fn sqlite() {
+                    let app = $crate::helpers::spawn_app_with_content($crate::helpers::Backend::Sqlite, $content).await.expect("SQLite is always available");
+                    test_body(app).await;
+                }
+
+                #[tokio::test]
+                async fn postgres() {
+                    let Some(app) = $crate::helpers::spawn_app_with_content($crate::helpers::Backend::Postgres, $content).await else {
+                        return;
+                    };
+                    test_body(app).await;
+                }
+            }
+        )*
+    };
     ($(async fn $name:ident($app:ident) $body:block)*) => {
         $(
             mod $name {

@@ -10,6 +10,7 @@ mod access;
 mod accounts;
 mod cli;
 mod content_check;
+mod content_serving;
 mod errors;
 mod ops;
 mod pages;

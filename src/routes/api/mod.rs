@@ -2,6 +2,7 @@
 //! with `.service()` so that it appears in the OpenAPI document.
 
 pub mod me;
+pub mod modules;
 pub mod session;
 pub mod teams;
 pub mod users;
@@ -25,6 +26,8 @@ pub fn scope() -> Scope<
         .service(users::list)
         .service(users::create)
         .service(users::set_password)
+        .service(modules::list)
+        .service(modules::show)
         .service(teams::list)
         .service(teams::show)
         .service(teams::create)

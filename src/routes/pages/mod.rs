@@ -6,6 +6,8 @@ pub mod dashboard;
 pub mod errors;
 pub mod language;
 pub mod login;
+pub mod modules;
+pub mod trainer;
 
 use actix_web::web;
 
@@ -19,6 +21,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(admin::reset_password)
         .service(admin::create_team)
         .service(admin::add_member)
+        .service(modules::index)
+        .service(modules::media)
+        .service(modules::show)
+        .service(trainer::show)
+        .service(trainer::reload)
+        .service(trainer::preview)
         .service(language::switch)
         .service(assets::static_file);
 }
