@@ -21,6 +21,7 @@ mod path;
 mod quiz;
 mod render;
 mod roleplay;
+pub mod roleplay_graph;
 mod source;
 mod suggest;
 mod toml_document;

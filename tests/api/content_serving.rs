@@ -136,6 +136,8 @@ on_both_databases! {
         assert!(preview.contains("class=\"right\""), "correct answers are marked in the preview");
         assert!(preview.contains("class=\"feedback\""), "feedback is shown in the preview");
         assert!(preview.contains("#start"), "role-play scenes are listed");
+        assert!(preview.contains("<svg") && preview.contains("rpg-graph"), "each role-play is drawn as a graph");
+        assert!(preview.contains("Best path"), "the graph has a legend in the trainer's language");
     }
 }
 

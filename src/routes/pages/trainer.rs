@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use super::login::redirect;
 use super::modules::{competency_name, level_name};
 use crate::auth::{PageUser, TrainerOrAdmin};
+use crate::content::roleplay_graph::{GraphLabels, analyse, render_svg};
 use crate::content::{
     CatalogRolePlay, DEFAULT_LANGUAGE, RenderedQuestion, RenderedScene, RubricItem,
 };
@@ -134,7 +135,9 @@ struct RolePlayPreview<'a> {
 
 fn roleplay_preview<'a>(
     roleplay: &'a CatalogRolePlay,
+    source: Option<&crate::content::RolePlay>,
     lang: &str,
+    labels: &GraphLabels,
     names: impl Fn(&str) -> String,
 ) -> RolePlayPreview<'a> {
     RolePlayPreview {
@@ -146,7 +149,7 @@ fn roleplay_preview<'a>(
         intro_html: roleplay.intro_html.get(lang).as_deref(),
         rubric: roleplay.rubric.get(lang),
         scenes: roleplay.scenes.get(lang),
-        graph_svg: None,
+        graph_svg: source.map(|source| render_svg(source, &analyse(source), labels)),
     }
 }
 
@@ -205,12 +208,32 @@ pub async fn preview(
             .map(|q| (q.pass_mark, q.attempts, q.shuffle, q.partial, q.draw)),
     );
     context.insert("questions", questions);
+    let mut labels = if ui == "zh-CN" {
+        GraphLabels::chinese()
+    } else {
+        GraphLabels::english()
+    };
+    labels.competency_names = catalog
+        .course
+        .framework
+        .competencies
+        .iter()
+        .map(|c| (c.id.value.clone(), c.name.get(ui).clone()))
+        .collect();
+    let sources = catalog.course.module(&module.id).map(|m| &m.roleplays);
     context.insert(
         "roleplays",
         &module
             .roleplays
             .iter()
-            .map(|r| roleplay_preview(r, &content_lang, |c| competency_name(&catalog, c, ui)))
+            .map(|r| {
+                let source = sources
+                    .and_then(|all| all.iter().find(|s| s.name == r.name))
+                    .map(|s| s.files.get(&content_lang));
+                roleplay_preview(r, source, &content_lang, &labels, |c| {
+                    competency_name(&catalog, c, ui)
+                })
+            })
             .collect::<Vec<_>>(),
     );
     render(&state, "pages/trainer_preview.html", &context)
