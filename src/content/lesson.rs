@@ -136,6 +136,24 @@ See [Value pitch](../value-pitch) and the diagram:
 "#;
 
     #[test]
+    fn a_translated_key_in_lesson_front_matter_points_to_the_translation_file() {
+        let (_, diagnostics) = parse_text(
+            "+++\ntitle = \"T\"\ntitle_zh-CN = \"标题\"\nsummary = \"S\"\ncompetencies = [\"x\"]\nlevel = 1\nminutes = 5\n+++\n\nBody\n",
+        );
+        let unknown = diagnostics
+            .iter()
+            .find(|d| d.code == Code::TomlUnknownKey)
+            .expect("the translated key is refused");
+        assert_eq!((unknown.line, unknown.column), (3, 1));
+        assert!(
+            unknown.help.contains("translated as a whole"),
+            "{}",
+            unknown.help
+        );
+        assert!(unknown.help.contains("lesson.zh-CN.md"), "{}", unknown.help);
+    }
+
+    #[test]
     fn reads_front_matter_body_and_links() {
         let (lesson, diagnostics) = parse_text(VALID);
 

@@ -140,7 +140,16 @@ pub fn outline(body: &str, offset: usize, section_level: u8) -> Outline {
         section_level,
         ..Builder::default()
     };
-    for (event, range) in markdown::parse(body) {
+    for (event, mut range) in markdown::parse(body) {
+        // An escaped character (`\#`) arrives as text that starts after its
+        // backslash; the Markdown cut from here must keep the backslash, or
+        // `- [ ] \# x` would come back as a heading.
+        if matches!(event, Event::Text(_))
+            && range.start > 0
+            && body.as_bytes().get(range.start - 1) == Some(&b'\\')
+        {
+            range.start -= 1;
+        }
         builder.event(event, Span::from(range).shifted(offset));
     }
     builder.finish()

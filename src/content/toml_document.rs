@@ -163,16 +163,31 @@ impl<'a> TomlDocument<'a> {
         known: &[&str],
         diagnostics: &mut Vec<Diagnostic>,
     ) {
+        let in_markdown = self.source.path().extension().is_some_and(|e| e == "md");
         for key in extra.keys() {
+            let translated = key
+                .rsplit_once('_')
+                .filter(|(base, language)| is_language_tag(language) && known.contains(base))
+                .map(|(base, _)| base);
+            let help = match (translated, in_markdown) {
+                (Some(base), true) => format!(
+                    "a Markdown file is translated as a whole: write `{base}` in the front matter of its translation (e.g. `lesson.zh-CN.md`) and remove `{key}` here"
+                ),
+                (Some(base), false) => {
+                    format!("`{base}` is not text, so it has no translation; remove `{key}`")
+                }
+                (None, true) => did_you_mean(key, known.iter().copied(), "keys"),
+                (None, false) => format!(
+                    "{} (a translation is written `<key>_<language>`, e.g. `name_zh-CN`)",
+                    did_you_mean(key, known.iter().copied(), "keys")
+                ),
+            };
             diagnostics.push(Diagnostic::at(
                 Code::TomlUnknownKey,
                 self.source,
                 self.key_span(path, key),
                 format!("unknown key `{key}`"),
-                format!(
-                    "{} (a translation is written `<key>_<language>`, e.g. `title_zh-CN`)",
-                    did_you_mean(key, known.iter().copied(), "keys")
-                ),
+                help,
             ));
         }
     }

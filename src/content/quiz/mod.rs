@@ -287,6 +287,20 @@ Understanding the objection comes before answering it.
         )))
     }
 
+    #[test]
+    fn an_option_starting_with_an_escaped_character_keeps_its_backslash() {
+        let (quiz, diagnostics) = parse_text(
+            "+++\npass_mark = 80\n+++\n\n## Which? {#q}\n\n- [x] \\# not a heading\n  > Right.\n- [ ] \\[ ] not a box\n  > Wrong.\n\nBecause.\n",
+        );
+        assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
+        let quiz = quiz.expect("a quiz");
+        let QuestionBody::Single(options) = &quiz.questions[0].body else {
+            panic!("a single-choice question");
+        };
+        assert_eq!(options[0].text.text, "\\# not a heading");
+        assert_eq!(options[1].text.text, "\\[ ] not a box");
+    }
+
     fn parse_valid(text: &str) -> Quiz {
         let (quiz, diagnostics) = parse_text(text);
         assert!(diagnostics.is_empty(), "{diagnostics:?}");

@@ -151,11 +151,32 @@ fn tokens(text: &str) -> Vec<(usize, &str)> {
     tokens
 }
 
-/// `+2`, `-1`, `3`.
+/// `+2`, `-1`, `3`: one optional sign, then digits only (so `+-1` and `++1`
+/// are refused rather than read as -1 and 1).
 fn parse_points(text: &str) -> Option<i64> {
-    let digits = text.strip_prefix('+').unwrap_or(text);
-    if digits.is_empty() {
+    let (negative, digits) = match text.as_bytes().first() {
+        Some(b'+') => (false, &text[1..]),
+        Some(b'-') => (true, &text[1..]),
+        _ => (false, text),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    digits.parse().ok()
+    let value: i64 = digits.parse().ok()?;
+    Some(if negative { -value } else { value })
+}
+
+#[cfg(test)]
+mod points_tests {
+    use super::parse_points;
+
+    #[test]
+    fn points_take_one_optional_sign_and_digits() {
+        assert_eq!(parse_points("+2"), Some(2));
+        assert_eq!(parse_points("-1"), Some(-1));
+        assert_eq!(parse_points("3"), Some(3));
+        for bad in ["", "+", "-", "+-1", "++1", "-+1", "1.5", "two", "+ 1"] {
+            assert_eq!(parse_points(bad), None, "{bad}");
+        }
+    }
 }
