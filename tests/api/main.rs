@@ -11,6 +11,7 @@ mod accounts;
 mod cli;
 mod content_check;
 mod content_serving;
+mod curriculum;
 mod errors;
 mod ops;
 mod pages;
