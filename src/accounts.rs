@@ -17,8 +17,12 @@ pub enum AccountError {
     UnknownUser(String),
     #[error("no team is named `{0}`; check the name or create the team first")]
     UnknownTeam(String),
-    #[error("{0}")]
-    Conflict(String),
+    #[error(
+        "a user with the e-mail address {0} already exists; pick another address or reset that user's password"
+    )]
+    EmailTaken(String),
+    #[error("a team named `{0}` already exists; choose another name")]
+    TeamNameTaken(String),
     #[error(transparent)]
     Hash(#[from] HashError),
     #[error(transparent)]
@@ -28,7 +32,7 @@ pub enum AccountError {
 impl From<CreateUserError> for AccountError {
     fn from(error: CreateUserError) -> Self {
         match error {
-            CreateUserError::EmailTaken(_) => Self::Conflict(error.to_string()),
+            CreateUserError::EmailTaken(email) => Self::EmailTaken(email),
             CreateUserError::Store(e) => Self::Store(e),
         }
     }
@@ -37,7 +41,7 @@ impl From<CreateUserError> for AccountError {
 impl From<TeamError> for AccountError {
     fn from(error: TeamError) -> Self {
         match error {
-            TeamError::NameTaken(_) => Self::Conflict(error.to_string()),
+            TeamError::NameTaken(name) => Self::TeamNameTaken(name),
             TeamError::Store(e) => Self::Store(e),
         }
     }
@@ -51,7 +55,9 @@ impl From<AccountError> for crate::error::ApiError {
             AccountError::UnknownUser(_) | AccountError::UnknownTeam(_) => {
                 ApiError::NotFound(error.to_string())
             }
-            AccountError::Conflict(message) => ApiError::Conflict(message),
+            AccountError::EmailTaken(_) | AccountError::TeamNameTaken(_) => {
+                ApiError::Conflict(error.to_string())
+            }
             AccountError::Hash(e) => e.into(),
             AccountError::Store(e) => e.into(),
         }
@@ -96,10 +102,8 @@ impl AccountError {
             Self::Invalid(e) => Some((format!("invalid.{}", e.key), e.value.clone())),
             Self::UnknownUser(email) => Some(("invalid.unknown_user".into(), email.clone())),
             Self::UnknownTeam(name) => Some(("invalid.unknown_team".into(), name.clone())),
-            Self::Conflict(message) if message.starts_with("a team") => {
-                Some(("invalid.team_taken".into(), String::new()))
-            }
-            Self::Conflict(_) => Some(("invalid.email_taken".into(), String::new())),
+            Self::EmailTaken(_) => Some(("invalid.email_taken".into(), String::new())),
+            Self::TeamNameTaken(_) => Some(("invalid.team_taken".into(), String::new())),
             Self::Hash(_) | Self::Store(_) => None,
         }
     }

@@ -145,11 +145,7 @@ impl Settings {
                 .bind
                 .or(self.file.bind)
                 .unwrap_or(SocketAddr::from(([127, 0, 0, 1], 8080))),
-            content_dir: args
-                .content
-                .clone()
-                .or_else(|| self.file.content.clone())
-                .unwrap_or_else(|| PathBuf::from(DEFAULT_CONTENT_DIR)),
+            content_dir: args.content.clone().unwrap_or_else(|| self.content_dir()),
             database_url: self.database_url.clone(),
             secret,
             secret_origin,

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod auth;
 pub mod cli;
 pub mod commands;
+pub mod competency;
 pub mod config;
 pub mod content;
 pub mod domain;

@@ -58,7 +58,7 @@ async fn admin_page(
                 failure.map(|f| f.to_string()).unwrap_or_default(),
             ));
         }
-        Some(AccountError::Conflict(_)) => StatusCode::CONFLICT,
+        Some(AccountError::EmailTaken(_) | AccountError::TeamNameTaken(_)) => StatusCode::CONFLICT,
         Some(AccountError::UnknownUser(_) | AccountError::UnknownTeam(_)) => StatusCode::NOT_FOUND,
         Some(AccountError::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,
     };
