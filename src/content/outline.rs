@@ -7,8 +7,11 @@
 //! they share this one walk over the events instead of each re-deriving
 //! nesting from the event stream.
 
+use std::sync::Arc;
+
 use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
 
+use super::diagnostic::{Code, Diagnostic};
 use super::markdown;
 use super::source::{Located, SourceFile, Span};
 
@@ -36,6 +39,32 @@ pub struct Heading {
 }
 
 impl Heading {
+    /// The heading's `{#id}`, located at the attribute; without one, reports
+    /// `code` (a question or scene cannot exist without an id) and returns None.
+    pub fn required_id(
+        &self,
+        source: &Arc<SourceFile>,
+        code: Code,
+        what: &str,
+        example: &str,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<Located<String>> {
+        let Some(id) = self.id.as_ref() else {
+            diagnostics.push(Diagnostic::at(
+                code,
+                source,
+                self.line_span(source),
+                format!("{what} \"{}\" has no id", self.text.trim()),
+                format!("end the heading with an id, e.g. `{example}`"),
+            ));
+            return None;
+        };
+        Some(Located::new(
+            id.clone(),
+            self.attribute_span(source, &format!("#{id}")),
+        ))
+    }
+
     /// The span of `needle` (e.g. `type=order`) inside the heading's attribute
     /// block, so a diagnostic can point at the attribute itself; the whole
     /// heading if it cannot be found.

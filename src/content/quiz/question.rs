@@ -28,20 +28,13 @@ pub(super) fn parse(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Question> {
     let heading = &section.heading;
-    let Some(id) = heading.id.as_ref() else {
-        diagnostics.push(Diagnostic::at(
-            Code::QuestionMissingId,
-            source,
-            heading.line_span(source),
-            format!("question \"{}\" has no id", heading.text.trim()),
-            "end the heading with an id, e.g. `## What do you ask first? {#ask-first}`",
-        ));
-        return None;
-    };
-    let id = Located::new(
-        id.clone(),
-        heading.attribute_span(source, &format!("#{id}")),
-    );
+    let id = heading.required_id(
+        source,
+        Code::QuestionMissingId,
+        "question",
+        "## What do you ask first? {#ask-first}",
+        diagnostics,
+    )?;
     let attributes = attributes(source, heading, diagnostics);
     report_title_headings(source, &section.blocks, diagnostics);
 

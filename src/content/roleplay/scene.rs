@@ -23,20 +23,13 @@ pub(super) fn parse(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Scene> {
     let heading = &section.heading;
-    let Some(id) = heading.id.as_ref() else {
-        diagnostics.push(Diagnostic::at(
-            Code::SceneMissingId,
-            source,
-            heading.line_span(source),
-            format!("scene \"{}\" has no id", heading.text.trim()),
-            "end the heading with an id, e.g. `## The call opens {#start}`",
-        ));
-        return None;
-    };
-    let id = Located::new(
-        id.clone(),
-        heading.attribute_span(source, &format!("#{id}")),
-    );
+    let id = heading.required_id(
+        source,
+        Code::SceneMissingId,
+        "scene",
+        "## The call opens {#start}",
+        diagnostics,
+    )?;
     let attributes = attributes(source, heading, diagnostics);
 
     let mut choices = Vec::new();
