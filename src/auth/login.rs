@@ -61,7 +61,10 @@ pub async fn log_in(
         return Err(LoginError::InvalidCredentials);
     };
     login_attempts::forget_failures_for_email(&state.db, &key).await?;
+    // Housekeeping rides on logins, which are rare: old attempts, and
+    // sessions that expired without their owner coming back.
     login_attempts::prune(&state.db).await?;
+    sessions::delete_expired(&state.db).await?;
     // Rotation: whatever session the browser had before is ended.
     if let Some(Identity {
         method: AuthMethod::Session { id_hash, .. },
