@@ -163,6 +163,9 @@ pub enum PageError {
     Forbidden(&'static str),
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// The action does not fit the current state (e.g. no attempts left).
+    #[error("conflict: {0}")]
+    Conflict(String),
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
     #[error("service unavailable")]
@@ -186,6 +189,11 @@ impl PageError {
                 "error.bad_request",
                 Some(detail.clone()),
             ),
+            Self::Conflict(detail) => (
+                "error.conflict_title",
+                "error.conflict",
+                Some(detail.clone()),
+            ),
             Self::TooManyRequests { .. } => ("error.too_many_title", "error.too_many", None),
             Self::Unavailable => ("error.unavailable_title", "error.unavailable", None),
             Self::Internal(_) => ("error.internal_title", "error.internal", None),
@@ -205,6 +213,7 @@ impl ResponseError for PageError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Conflict(_) => StatusCode::CONFLICT,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -15,6 +15,7 @@ use super::markdown::Markdown;
 use super::quiz::{Question, QuestionBody, QuestionKind, Quiz};
 use super::render::{LinkContext, to_html, to_inline_html};
 use super::roleplay::{RolePlay, Scene};
+use super::roleplay_graph::{Analysis, analyse};
 
 #[derive(Debug)]
 pub struct Catalog {
@@ -90,6 +91,10 @@ pub struct CatalogRolePlay {
     pub rubric: Localized<Vec<RubricItem>>,
     pub intro_html: Localized<Option<String>>,
     pub scenes: Localized<Vec<RenderedScene>>,
+    /// Best path, endings and the most each competency can earn in one run
+    /// (the denominators of a run's scores). Scene ids are the same in
+    /// every language, so one analysis serves them all.
+    pub analysis: Analysis,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -337,6 +342,7 @@ fn build_roleplay(
         scenes: localize(files, |r| {
             r.scenes.iter().map(|s| render_scene(s, links)).collect()
         }),
+        analysis: analyse(&files.default),
     }
 }
 

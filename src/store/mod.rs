@@ -1,8 +1,12 @@
 //! Storage: connecting, migrating, and the queries and writes, grouped by area.
 
+pub mod attempts;
 pub mod backup;
 pub mod entities;
+pub mod evidence;
 pub mod login_attempts;
+pub mod progress;
+pub mod runs;
 pub mod sessions;
 pub mod teams;
 pub mod tokens;

@@ -175,3 +175,29 @@ pub async fn detail(db: &impl ConnectionTrait, team: Team) -> Result<TeamDetail,
         members: in_role(false),
     })
 }
+
+/// Whether `manager` manages a team that `member` belongs to.
+pub async fn manages(
+    db: &impl ConnectionTrait,
+    manager: Uuid,
+    member: Uuid,
+) -> Result<bool, StoreError> {
+    let managed: Vec<Uuid> = team_member::Entity::find()
+        .filter(team_member::Column::UserId.eq(manager))
+        .filter(team_member::Column::IsManager.eq(true))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.team_id)
+        .collect();
+    if managed.is_empty() {
+        return Ok(false);
+    }
+    let found = team_member::Entity::find()
+        .filter(team_member::Column::UserId.eq(member))
+        .filter(team_member::Column::IsManager.eq(false))
+        .filter(team_member::Column::TeamId.is_in(managed))
+        .one(db)
+        .await?;
+    Ok(found.is_some())
+}

@@ -1,6 +1,7 @@
 //! The versioned JSON API under /api/v1. Every handler here is registered
 //! with `.service()` so that it appears in the OpenAPI document.
 
+pub mod learning;
 pub mod me;
 pub mod modules;
 pub mod session;
@@ -28,6 +29,15 @@ pub fn scope() -> Scope<
         .service(users::set_password)
         .service(modules::list)
         .service(modules::show)
+        .service(learning::complete)
+        .service(learning::start_attempt)
+        .service(learning::show_attempt)
+        .service(learning::submit_attempt)
+        .service(learning::start_run)
+        .service(learning::choose)
+        .service(learning::show_run)
+        .service(learning::competencies)
+        .service(learning::my_progress)
         .service(teams::list)
         .service(teams::show)
         .service(teams::create)

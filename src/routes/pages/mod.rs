@@ -5,8 +5,10 @@ pub mod assets;
 pub mod dashboard;
 pub mod errors;
 pub mod language;
+pub mod learning;
 pub mod login;
 pub mod modules;
+pub mod profile;
 pub mod trainer;
 
 use actix_web::web;
@@ -24,6 +26,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(modules::index)
         .service(modules::media)
         .service(modules::show)
+        .service(learning::complete)
+        .service(learning::quiz)
+        .service(learning::start_attempt)
+        .service(learning::attempt)
+        .service(learning::submit_attempt)
+        .service(learning::roleplay)
+        .service(learning::start_run)
+        .service(learning::choose)
+        .service(profile::show)
         .service(trainer::show)
         .service(trainer::reload)
         .service(trainer::preview)

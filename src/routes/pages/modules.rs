@@ -174,13 +174,33 @@ struct RolePlayCard {
 pub async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
-    _user: PageUser<AnyUser>,
+    PageUser(identity, ..): PageUser<AnyUser>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let (mut context, language) = page_context(&state, &req);
     let lang = language.tag();
     let catalog = state.library.catalog();
     let module = catalog.module(&id).ok_or(PageError::NotFound)?;
+    let done = crate::routes::api::learning::done_of(&state, identity.user.id)
+        .await
+        .map_err(|e| PageError::internal(e.to_string()))?;
+    let (status, _) = crate::learning::progress::status_of(&catalog, &done, &module.id);
+    context.insert("read", &done.read.contains(&module.id));
+    context.insert("quiz_passed", &done.passed.contains(&module.id));
+    context.insert("status", &status);
+    context.insert(
+        "missing_prerequisites",
+        &done
+            .missing_prerequisites(&catalog, &module.id)
+            .into_iter()
+            .map(|p| Link {
+                id: p.to_owned(),
+                title: catalog
+                    .module(p)
+                    .map_or_else(|| p.to_owned(), |m| m.title.get(lang).clone()),
+            })
+            .collect::<Vec<_>>(),
+    );
     let title = |id: &str| {
         catalog
             .module(id)

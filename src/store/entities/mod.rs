@@ -1,7 +1,14 @@
 //! sea-orm entities, one per table of the migrations crate.
 
 pub mod api_token;
+pub mod assignment;
+pub mod enrolment;
+pub mod evidence;
 pub mod login_attempt;
+pub mod module_completion;
+pub mod practice_answer;
+pub mod quiz_attempt;
+pub mod roleplay_run;
 pub mod session;
 pub mod team;
 pub mod team_member;

@@ -1,0 +1,85 @@
+//! `/profile`: the learner's competencies as a radar of level against
+//! target (server-side SVG, with a table for screen readers), the evidence
+//! behind each level, and the modules that would close the largest gaps.
+
+use actix_web::{HttpRequest, HttpResponse, get, web};
+
+use crate::auth::{AnyUser, PageUser};
+use crate::competency::ModelSettings;
+use crate::error::PageError;
+use crate::learning::profile;
+use crate::radar::{RadarAxis, RadarLabels, render_radar};
+use crate::routes::api::learning::done_of;
+use crate::state::AppState;
+use crate::store::{evidence, now};
+use crate::views::{page_context, render};
+
+#[get("/profile")]
+pub async fn show(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    PageUser(identity, ..): PageUser<AnyUser>,
+) -> Result<HttpResponse, PageError> {
+    let (mut context, language) = page_context(&state, &req);
+    let lang = language.tag();
+    let user = &identity.user;
+    let catalog = state.library.catalog();
+    let history = evidence::history(&state.db, user.id).await?;
+    let done = done_of(&state, user.id)
+        .await
+        .map_err(|e| PageError::internal(e.to_string()))?;
+    let view = profile::build(
+        &catalog,
+        user.job_role.as_deref(),
+        &history,
+        &done,
+        lang,
+        now(),
+        &ModelSettings::default(),
+    );
+    let text = |key: &str| state.catalogs.text(language, key).to_owned();
+    let title = text("profile.radar_title");
+    let level = text("profile.level");
+    let target = text("profile.target");
+    let empty = text("profile.radar_empty");
+    let summary = text("profile.radar_axis");
+    let axes: Vec<RadarAxis<'_>> = view
+        .competencies
+        .iter()
+        .map(|c| RadarAxis {
+            label: &c.name,
+            level: c.level,
+            target: c.target,
+        })
+        .collect();
+    let svg = render_radar(
+        "competency-radar",
+        &axes,
+        &RadarLabels {
+            title: &title,
+            level: &level,
+            target: &target,
+            empty: &empty,
+            axis_summary: &summary,
+        },
+    );
+    let role_name = user.job_role.as_deref().map(|role| {
+        catalog
+            .course
+            .framework
+            .roles
+            .iter()
+            .find(|r| r.id.value == role)
+            .map_or_else(|| role.to_owned(), |r| r.name.get(lang).clone())
+    });
+    let titles: std::collections::BTreeMap<String, String> = catalog
+        .modules
+        .iter()
+        .map(|m| (m.id.clone(), m.title.get(lang).clone()))
+        .collect();
+    context.insert("radar_svg", &svg);
+    context.insert("profile", &view);
+    context.insert("role_name", &role_name);
+    context.insert("module_titles", &titles);
+    render(&state, "pages/profile.html", &context)
+}

@@ -1,0 +1,143 @@
+//! Quiz attempts. An attempt is created when the learner starts the quiz and
+//! submitted once; a submission only lands on an attempt not yet submitted,
+//! so sending it again changes nothing.
+
+use std::collections::BTreeSet;
+
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::entities::quiz_attempt;
+use super::{StoreError, new_id};
+
+pub use quiz_attempt::Model as AttemptRow;
+
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<AttemptRow>, StoreError> {
+    Ok(quiz_attempt::Entity::find_by_id(id).one(db).await?)
+}
+
+/// The learner's attempts at one module's quiz, first attempt first.
+pub async fn for_module(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    module_id: &str,
+) -> Result<Vec<AttemptRow>, StoreError> {
+    Ok(quiz_attempt::Entity::find()
+        .filter(quiz_attempt::Column::UserId.eq(user_id))
+        .filter(quiz_attempt::Column::ModuleId.eq(module_id))
+        .order_by_asc(quiz_attempt::Column::Number)
+        .all(db)
+        .await?)
+}
+
+pub struct NewAttempt {
+    pub user_id: Uuid,
+    pub module_id: String,
+    pub number: i32,
+    pub language: String,
+    pub questions_json: String,
+    pub started_at: OffsetDateTime,
+}
+
+/// Stores a started attempt. Two attempts with the same number break the
+/// unique index: the caller sees [`StoreError::is_unique_violation`].
+pub async fn insert(db: &impl ConnectionTrait, new: NewAttempt) -> Result<AttemptRow, StoreError> {
+    Ok(quiz_attempt::ActiveModel {
+        id: Set(new_id()),
+        user_id: Set(new.user_id),
+        module_id: Set(new.module_id),
+        number: Set(new.number),
+        language: Set(new.language),
+        questions: Set(new.questions_json),
+        started_at: Set(new.started_at),
+        submitted_at: Set(None),
+        duration_seconds: Set(None),
+        answers: Set(None),
+        result: Set(None),
+        score: Set(None),
+        passed: Set(None),
+    }
+    .insert(db)
+    .await?)
+}
+
+pub struct Submission {
+    pub submitted_at: OffsetDateTime,
+    pub duration_seconds: i32,
+    pub answers_json: String,
+    pub result_json: String,
+    pub score: f64,
+    pub passed: bool,
+}
+
+/// Stores the result of an attempt that has not been submitted yet; false
+/// (and nothing written) when it already has been. As the first write of a
+/// transaction, this row lock also orders concurrent submissions.
+pub async fn submit(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    submission: Submission,
+) -> Result<bool, StoreError> {
+    let updated = quiz_attempt::Entity::update_many()
+        .col_expr(
+            quiz_attempt::Column::SubmittedAt,
+            Expr::value(submission.submitted_at),
+        )
+        .col_expr(
+            quiz_attempt::Column::DurationSeconds,
+            Expr::value(submission.duration_seconds),
+        )
+        .col_expr(
+            quiz_attempt::Column::Answers,
+            Expr::value(submission.answers_json),
+        )
+        .col_expr(
+            quiz_attempt::Column::Result,
+            Expr::value(submission.result_json),
+        )
+        .col_expr(quiz_attempt::Column::Score, Expr::value(submission.score))
+        .col_expr(quiz_attempt::Column::Passed, Expr::value(submission.passed))
+        .filter(quiz_attempt::Column::Id.eq(id))
+        .filter(quiz_attempt::Column::SubmittedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(updated.rows_affected == 1)
+}
+
+/// The learner's latest submitted attempts, any module, newest first.
+pub async fn recent_submitted(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    limit: u64,
+) -> Result<Vec<AttemptRow>, StoreError> {
+    Ok(quiz_attempt::Entity::find()
+        .filter(quiz_attempt::Column::UserId.eq(user_id))
+        .filter(quiz_attempt::Column::SubmittedAt.is_not_null())
+        .order_by_desc(quiz_attempt::Column::SubmittedAt)
+        .order_by_desc(quiz_attempt::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
+/// Modules whose quiz the learner has passed at least once.
+pub async fn passed_modules(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+) -> Result<BTreeSet<String>, StoreError> {
+    let rows: Vec<String> = quiz_attempt::Entity::find()
+        .select_only()
+        .column(quiz_attempt::Column::ModuleId)
+        .filter(quiz_attempt::Column::UserId.eq(user_id))
+        .filter(quiz_attempt::Column::Passed.eq(true))
+        .distinct()
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}

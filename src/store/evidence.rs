@@ -1,0 +1,96 @@
+//! Evidence rows: only ever added, never changed, so a learner's whole history
+//! stays available (the competency model picks the current row per item).
+
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::entities::evidence;
+use super::{StoreError, new_id};
+use crate::competency::{Evidence, Source};
+
+/// A result to record, before it has an id or a learner.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewEvidence {
+    pub competency: String,
+    pub level: u8,
+    pub score: f64,
+    pub weight: f64,
+    pub source: Source,
+    pub item: String,
+    pub origin: Option<Uuid>,
+}
+
+/// Adds rows for one learner, all dated `at`. Call inside the transaction
+/// that stores the attempt, run or completion they come from.
+pub async fn record(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    rows: Vec<NewEvidence>,
+    at: OffsetDateTime,
+) -> Result<(), StoreError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let models = rows.into_iter().map(|row| evidence::ActiveModel {
+        id: Set(new_id()),
+        user_id: Set(user_id),
+        competency: Set(row.competency),
+        level: Set(i16::from(row.level)),
+        score: Set(row.score),
+        weight: Set(row.weight),
+        source: Set(row.source.as_str().to_owned()),
+        item: Set(row.item),
+        origin: Set(row.origin),
+        recorded_at: Set(at),
+    });
+    evidence::Entity::insert_many(models).exec(db).await?;
+    Ok(())
+}
+
+fn to_evidence(model: evidence::Model) -> Option<Evidence> {
+    let Some(source) = Source::parse(&model.source) else {
+        tracing::warn!(id = %model.id, source = %model.source, "evidence row with an unknown source ignored");
+        return None;
+    };
+    Some(Evidence {
+        id: model.id,
+        competency: model.competency,
+        // Out of range reads as 0, which the model ignores and counts.
+        level: u8::try_from(model.level).unwrap_or(0),
+        score: model.score,
+        weight: model.weight,
+        source,
+        item: model.item,
+        origin: model.origin,
+        recorded_at: model.recorded_at,
+        retention: 1.0,
+    })
+}
+
+/// Every row of one learner, superseded ones included, oldest first.
+pub async fn history(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+) -> Result<Vec<Evidence>, StoreError> {
+    let models = evidence::Entity::find()
+        .filter(evidence::Column::UserId.eq(user_id))
+        .order_by_asc(evidence::Column::RecordedAt)
+        .order_by_asc(evidence::Column::Id)
+        .all(db)
+        .await?;
+    Ok(models.into_iter().filter_map(to_evidence).collect())
+}
+
+/// The rows an attempt, run or review produced.
+pub async fn from_origin(
+    db: &impl ConnectionTrait,
+    origin: Uuid,
+) -> Result<Vec<Evidence>, StoreError> {
+    let models = evidence::Entity::find()
+        .filter(evidence::Column::Origin.eq(origin))
+        .order_by_asc(evidence::Column::Id)
+        .all(db)
+        .await?;
+    Ok(models.into_iter().filter_map(to_evidence).collect())
+}
