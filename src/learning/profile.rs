@@ -160,7 +160,7 @@ pub fn build(
             .modules
             .iter()
             .filter(|m| m.competencies.contains(&gap.id))
-            .filter(|m| m.level >= wanted && m.level <= i64::from(gap.target))
+            .filter(|m| m.level >= wanted)
             .filter(|m| !done.module_done(catalog, &m.id))
             .collect();
         candidates.sort_by_key(|m| m.level);

@@ -330,3 +330,73 @@ macro_rules! on_both_databases {
         )*
     };
 }
+
+impl TestApp {
+    /// Creates a learner with a job role (as `salesdojo user add --job` does).
+    pub async fn create_learner(&self, email: &str, name: &str, job: &str) {
+        let db = salesdojo::store::connect(&self.database_url)
+            .await
+            .expect("connect");
+        let hasher = salesdojo::auth::password::PasswordHasher::new(1).expect("hasher");
+        salesdojo::accounts::create_user(
+            &db,
+            &hasher,
+            salesdojo::accounts::AccountInput {
+                email,
+                name,
+                roles: &[salesdojo::domain::AccessRole::Learner],
+                job_role: Some(job),
+                password: PASSWORD.to_owned(),
+            },
+        )
+        .await
+        .expect("create a learner");
+    }
+
+    /// Counts rows of a table matching a SQL condition (test inspection only).
+    pub async fn count(&self, table: &str, condition: &str) -> i64 {
+        let db = self.db().await;
+        let row = db
+            .query_one_raw(Statement::from_string(
+                db.get_database_backend(),
+                format!("SELECT COUNT(*) AS n FROM {table} WHERE {condition}"),
+            ))
+            .await
+            .expect("count rows")
+            .expect("a row");
+        row.try_get::<i64>("", "n").expect("a count")
+    }
+}
+
+impl Session {
+    pub async fn post_json(&self, app: &TestApp, path: &str, body: &Value) -> Response {
+        self.client
+            .post(app.url(path))
+            .header("X-CSRF-Token", &self.csrf)
+            .json(body)
+            .send()
+            .await
+            .expect("send POST")
+    }
+
+    pub async fn put_json(&self, app: &TestApp, path: &str, body: &Value) -> Response {
+        self.client
+            .put(app.url(path))
+            .header("X-CSRF-Token", &self.csrf)
+            .json(body)
+            .send()
+            .await
+            .expect("send PUT")
+    }
+
+    pub async fn get_json(&self, app: &TestApp, path: &str) -> (StatusCode, Value) {
+        let response = self
+            .client
+            .get(app.url(path))
+            .send()
+            .await
+            .expect("send GET");
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+}
