@@ -5,13 +5,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::access::{self, Access};
 use super::quiz::{self, Answer, QuizRules, ShownQuestion};
-use super::{LearningError, from_json, to_json};
+use super::{LearningError, from_json, rfc3339, to_json};
 use crate::competency::{Source, current_evidence, item_key};
 use crate::content::{Catalog, CatalogModule, CatalogQuiz, QuestionKind, RenderedQuestion};
 use crate::store::attempts::{self, AttemptRow, NewAttempt, Submission};
@@ -126,11 +125,6 @@ pub fn quiz_of(module: &CatalogModule) -> Result<&CatalogQuiz, LearningError> {
     })
 }
 
-fn rfc3339(at: OffsetDateTime) -> String {
-    at.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
-
 /// Questions of the learner's quizzes they answered fully right last time
 /// (their current evidence), so a draw can favour the others.
 async fn mastered_questions(
@@ -157,7 +151,8 @@ async fn mastered_questions(
     Ok(mastered)
 }
 
-fn attempts_left(quiz: &CatalogQuiz, used: usize) -> Option<i64> {
+/// Attempts still allowed after `used`; None when the quiz allows any number.
+pub fn attempts_left(quiz: &CatalogQuiz, used: usize) -> Option<i64> {
     (quiz.attempts > 0).then(|| (quiz.attempts - i64::try_from(used).unwrap_or(i64::MAX)).max(0))
 }
 

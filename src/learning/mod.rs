@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod attempts;
+pub mod journey;
 pub mod lessons;
 pub mod profile;
 pub mod progress;
@@ -64,6 +65,19 @@ impl From<LearningError> for PageError {
             LearningError::Store(e) => e.into(),
         }
     }
+}
+
+/// A time as RFC 3339 text, as the API and pages show it.
+pub fn rfc3339(at: time::OffsetDateTime) -> String {
+    at.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// A 0..1 score as a whole percentage.
+pub fn percent(score: f64) -> i64 {
+    #[allow(clippy::cast_possible_truncation)]
+    let rounded = (score * 100.0).round() as i64;
+    rounded
 }
 
 /// Serializes a value the application built itself (cannot fail for these types).

@@ -139,10 +139,7 @@ pub fn build(
                     level: e.level,
                     score: e.score,
                     weight: e.weight,
-                    recorded_at: e
-                        .recorded_at
-                        .format(&time::format_description::well_known::Rfc3339)
-                        .unwrap_or_default(),
+                    recorded_at: super::rfc3339(e.recorded_at),
                     origin: e.origin,
                 })
                 .collect(),

@@ -37,7 +37,8 @@ impl Done {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// Where a module stands for a learner: `done`, `quiz_pending`, `todo` or `locked`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ModuleStatus {
     Done,

@@ -6,13 +6,12 @@ use std::collections::BTreeMap;
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 use serde::Serialize;
-use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::access::{self, Access};
 use super::roleplay::{self, Move, Step};
-use super::{LearningError, from_json, to_json};
+use super::{LearningError, from_json, rfc3339, to_json};
 use crate::competency::{Source, item_key};
 use crate::content::{Catalog, CatalogModule, CatalogRolePlay, RenderedScene};
 use crate::store::evidence::{self, NewEvidence};
@@ -100,11 +99,6 @@ pub struct MoveView {
     pub scores: Option<BTreeMap<String, i64>>,
     /// gained / maximum per competency; present once the run has ended.
     pub shares: Option<BTreeMap<String, f64>>,
-}
-
-fn rfc3339(at: OffsetDateTime) -> String {
-    at.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
 }
 
 pub fn roleplay_of<'m>(

@@ -81,16 +81,3 @@ pub async fn history(
         .await?;
     Ok(models.into_iter().filter_map(to_evidence).collect())
 }
-
-/// The rows an attempt, run or review produced.
-pub async fn from_origin(
-    db: &impl ConnectionTrait,
-    origin: Uuid,
-) -> Result<Vec<Evidence>, StoreError> {
-    let models = evidence::Entity::find()
-        .filter(evidence::Column::Origin.eq(origin))
-        .order_by_asc(evidence::Column::Id)
-        .all(db)
-        .await?;
-    Ok(models.into_iter().filter_map(to_evidence).collect())
-}

@@ -10,14 +10,15 @@ use crate::competency::ModelSettings;
 use crate::error::{ApiError, ErrorBody};
 use crate::i18n::request_language;
 use crate::learning::attempts::{self as attempt_service, AttemptView, QuestionView, ResultView};
+use crate::learning::journey;
 use crate::learning::lessons::{self, module_or_not_found};
 use crate::learning::profile::{self, ProfileView};
-use crate::learning::progress::{self, Done};
+use crate::learning::progress::ModuleStatus;
 use crate::learning::roleplay::Move;
 use crate::learning::runs::{self as run_service, MoveView, RunView, SceneView};
-use crate::learning::{LearningError, access};
+use crate::learning::{LearningError, access, rfc3339};
 use crate::state::AppState;
-use crate::store::{attempts, evidence, now, progress as progress_store};
+use crate::store::{evidence, now};
 
 /// `POST /modules/{id}/complete`.
 #[derive(Debug, Serialize, ToSchema)]
@@ -307,7 +308,7 @@ pub async fn competencies(
     let user = &identity.user;
     let catalog = state.library.catalog();
     let history = evidence::history(&state.db, user.id).await?;
-    let done = done_of(&state, user.id).await?;
+    let done = journey::done(&state.db, user.id).await?;
     Ok(web::Json(profile::build(
         &catalog,
         user.job_role.as_deref(),
@@ -317,17 +318,6 @@ pub async fn competencies(
         now(),
         &ModelSettings::default(),
     )))
-}
-
-/// What the learner has read and passed.
-pub async fn done_of(state: &AppState, user_id: uuid::Uuid) -> Result<Done, ApiError> {
-    Ok(Done {
-        read: progress_store::completions(&state.db, user_id)
-            .await?
-            .into_keys()
-            .collect(),
-        passed: attempts::passed_modules(&state.db, user_id).await?,
-    })
 }
 
 /// Progress through one enrolled path.
@@ -354,15 +344,9 @@ pub struct StageView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StageModuleView {
     pub id: String,
-    /// `done`, `quiz_pending`, `todo` or `locked`.
-    pub status: String,
+    pub status: ModuleStatus,
     /// Prerequisites to finish first, when locked.
     pub unlocked_by: Vec<String>,
-}
-
-fn rfc3339(at: time::OffsetDateTime) -> String {
-    at.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
 }
 
 /// The caller's onboarding paths (enrolling them in their job role's paths first).
@@ -379,7 +363,8 @@ pub async fn my_progress(
 ) -> Result<web::Json<Vec<PathProgressView>>, ApiError> {
     let lang = request_language(&req, Some(&identity));
     let catalog = state.library.catalog();
-    let paths = path_progress(&state, &catalog, &identity.user).await?;
+    let done = journey::done(&state.db, identity.user.id).await?;
+    let paths = journey::path_progress(&state.db, &catalog, &identity.user, &done).await?;
     Ok(web::Json(
         paths
             .into_iter()
@@ -412,10 +397,7 @@ pub async fn my_progress(
                                 .iter()
                                 .map(|m| StageModuleView {
                                     id: m.id.clone(),
-                                    status: serde_json::to_value(m.status)
-                                        .ok()
-                                        .and_then(|v| v.as_str().map(str::to_owned))
-                                        .unwrap_or_default(),
+                                    status: m.status,
                                     unlocked_by: m.unlocked_by.clone(),
                                 })
                                 .collect(),
@@ -425,21 +407,4 @@ pub async fn my_progress(
             })
             .collect(),
     ))
-}
-
-/// Enrols the user in their job role's paths (first visit dates the
-/// enrolment), then computes their progress.
-pub async fn path_progress(
-    state: &AppState,
-    catalog: &crate::content::Catalog,
-    user: &crate::store::users::User,
-) -> Result<Vec<progress::PathProgress>, ApiError> {
-    let at = now();
-    if let Some(role) = user.job_role.as_deref() {
-        let wanted = progress::paths_for_role(catalog, role);
-        progress_store::enrol(&state.db, user.id, &wanted, at).await?;
-    }
-    let enrolments = progress_store::enrolments(&state.db, user.id).await?;
-    let done = done_of(state, user.id).await?;
-    Ok(progress::paths(catalog, &enrolments, &done, at))
 }

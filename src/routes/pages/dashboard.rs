@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use crate::auth::{AnyUser, PageUser};
 use crate::error::PageError;
 use crate::learning::progress::{self, ModuleStatus};
-use crate::routes::api::learning::{done_of, path_progress};
+use crate::learning::{journey, percent};
 use crate::state::AppState;
 use crate::store::{attempts, now, progress as progress_store, runs, teams};
 use crate::views::{page_context, render};
@@ -92,9 +92,8 @@ pub async fn show(
             .module(id)
             .map_or_else(|| id.to_owned(), |m| m.title.get(lang).clone())
     };
-    let api = |e: crate::error::ApiError| PageError::internal(e.to_string());
-    let paths = path_progress(&state, &catalog, user).await.map_err(api)?;
-    let done = done_of(&state, user.id).await.map_err(api)?;
+    let done = journey::done(&state.db, user.id).await?;
+    let paths = journey::path_progress(&state.db, &catalog, user, &done).await?;
     let line = |id: &str| {
         let (status, unlocked_by) = progress::status_of(&catalog, &done, id);
         ModuleLine {
@@ -176,8 +175,7 @@ pub async fn show(
                 kind: "quiz",
                 link: format!("/attempts/{}", a.id),
                 title: title_of(&a.module_id),
-                #[allow(clippy::cast_possible_truncation)]
-                percent: a.score.map(|s| (s * 100.0).round() as i64),
+                percent: a.score.map(percent),
                 passed: a.passed,
                 outcome: None,
                 at: day(when),

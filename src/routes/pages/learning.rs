@@ -16,7 +16,7 @@ use crate::learning::lessons::{self, module_or_not_found};
 use crate::learning::quiz::ShownQuestion;
 use crate::learning::roleplay::Move;
 use crate::learning::runs::{self as run_service, roleplay_of};
-use crate::learning::{LearningError, from_json};
+use crate::learning::{LearningError, from_json, percent, rfc3339};
 use crate::routes::pages::login::redirect;
 use crate::routes::pages::modules::competency_name;
 use crate::state::AppState;
@@ -44,12 +44,6 @@ struct AttemptRowView {
     passed: bool,
 }
 
-fn percent(score: f64) -> i64 {
-    #[allow(clippy::cast_possible_truncation)]
-    let rounded = (score * 100.0).round() as i64;
-    rounded
-}
-
 /// The quiz's front page: rules, past attempts, start or continue.
 #[get("/modules/{id}/quiz")]
 pub async fn quiz(
@@ -66,8 +60,7 @@ pub async fn quiz(
     let past = attempts::for_module(&state.db, identity.user.id, &module.id).await?;
     let open = past.iter().rev().find(|a| a.submitted_at.is_none());
     let used = past.len();
-    let attempts_left = (quiz.attempts > 0)
-        .then(|| (quiz.attempts - i64::try_from(used).unwrap_or(i64::MAX)).max(0));
+    let attempts_left = attempt_service::attempts_left(quiz, used);
     let draw = usize::try_from(quiz.draw).unwrap_or(0);
     let bank = quiz.questions.default.len();
     context.insert("module_id", &module.id);
@@ -387,10 +380,7 @@ pub async fn roleplay(
                 id: r.id.to_string(),
                 finished: r.finished_at.is_some(),
                 outcome: r.outcome.clone(),
-                started_at: r
-                    .started_at
-                    .format(&time::format_description::well_known::Rfc3339)
-                    .unwrap_or_default(),
+                started_at: rfc3339(r.started_at),
             })
             .collect::<Vec<_>>(),
     );

@@ -181,9 +181,7 @@ pub async fn show(
     let lang = language.tag();
     let catalog = state.library.catalog();
     let module = catalog.module(&id).ok_or(PageError::NotFound)?;
-    let done = crate::routes::api::learning::done_of(&state, identity.user.id)
-        .await
-        .map_err(|e| PageError::internal(e.to_string()))?;
+    let done = crate::learning::journey::done(&state.db, identity.user.id).await?;
     let (status, _) = crate::learning::progress::status_of(&catalog, &done, &module.id);
     context.insert("read", &done.read.contains(&module.id));
     context.insert("quiz_passed", &done.passed.contains(&module.id));

@@ -7,9 +7,8 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use crate::auth::{AnyUser, PageUser};
 use crate::competency::ModelSettings;
 use crate::error::PageError;
-use crate::learning::profile;
+use crate::learning::{journey, profile};
 use crate::radar::{RadarAxis, RadarLabels, render_radar};
-use crate::routes::api::learning::done_of;
 use crate::state::AppState;
 use crate::store::{evidence, now};
 use crate::views::{page_context, render};
@@ -25,9 +24,7 @@ pub async fn show(
     let user = &identity.user;
     let catalog = state.library.catalog();
     let history = evidence::history(&state.db, user.id).await?;
-    let done = done_of(&state, user.id)
-        .await
-        .map_err(|e| PageError::internal(e.to_string()))?;
+    let done = journey::done(&state.db, user.id).await?;
     let view = profile::build(
         &catalog,
         user.job_role.as_deref(),

@@ -1,0 +1,38 @@
+//! The learner's journey as stored: what they have done, and their progress
+//! through the paths of their job role (enrolling them on the way).
+
+use sea_orm::ConnectionTrait;
+use uuid::Uuid;
+
+use super::progress::{self, Done, PathProgress};
+use crate::content::Catalog;
+use crate::store::users::User;
+use crate::store::{StoreError, attempts, now, progress as progress_store};
+
+/// What the learner has read and passed.
+pub async fn done(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Done, StoreError> {
+    Ok(Done {
+        read: progress_store::completions(db, user_id)
+            .await?
+            .into_keys()
+            .collect(),
+        passed: attempts::passed_modules(db, user_id).await?,
+    })
+}
+
+/// Enrols the user in their job role's paths (the first visit dates the
+/// enrolment), then computes their progress from `done`.
+pub async fn path_progress(
+    db: &impl ConnectionTrait,
+    catalog: &Catalog,
+    user: &User,
+    done: &Done,
+) -> Result<Vec<PathProgress>, StoreError> {
+    let at = now();
+    if let Some(role) = user.job_role.as_deref() {
+        let wanted = progress::paths_for_role(catalog, role);
+        progress_store::enrol(db, user.id, &wanted, at).await?;
+    }
+    let enrolments = progress_store::enrolments(db, user.id).await?;
+    Ok(progress::paths(catalog, &enrolments, done, at))
+}
