@@ -4,6 +4,7 @@
 //! learner actions -> store -> competency model -> pages.
 
 pub mod accounts;
+pub mod analysis;
 pub mod auth;
 pub mod cli;
 pub mod commands;
@@ -12,10 +13,13 @@ pub mod config;
 pub mod content;
 pub mod domain;
 pub mod error;
+pub mod export;
 pub mod i18n;
 pub mod learning;
 pub mod library;
+pub mod management;
 pub mod radar;
+pub mod roster;
 pub mod routes;
 pub mod startup;
 pub mod state;

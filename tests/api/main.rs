@@ -17,3 +17,5 @@ mod learning;
 mod ops;
 mod pages;
 mod session;
+mod team_tools;
+mod xapi_rules;

@@ -1,0 +1,4 @@
+//! Exports for other tools: spreadsheets (CSV with a BOM) and learning
+//! record stores (xAPI statements).
+
+pub mod xapi;
