@@ -20,6 +20,10 @@ struct ViewUser<'a> {
     roles: Vec<&'static str>,
     is_admin: bool,
     is_trainer: bool,
+    /// Manages teams (or administers every team).
+    is_manager: bool,
+    /// May score practice answers.
+    is_reviewer: bool,
 }
 
 #[derive(Serialize)]
@@ -71,6 +75,11 @@ fn insert_identity(context: &mut Context, identity: Option<&Identity>) {
                     is_admin: user.roles.is_admin(),
                     is_trainer: user.roles.is_admin()
                         || user.roles.has(crate::domain::AccessRole::Trainer),
+                    is_manager: user.roles.is_admin()
+                        || user.roles.has(crate::domain::AccessRole::Manager),
+                    is_reviewer: user.roles.is_admin()
+                        || user.roles.has(crate::domain::AccessRole::Trainer)
+                        || user.roles.has(crate::domain::AccessRole::Manager),
                 },
             );
             context.insert("csrf_token", identity.csrf_token().unwrap_or_default());

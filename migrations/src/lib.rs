@@ -8,6 +8,7 @@ use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_create_accounts;
 mod m20261123_000002_create_learning;
+mod m20261123_000003_create_team_tools;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_create_accounts::Migration),
             Box::new(m20261123_000002_create_learning::Migration),
+            Box::new(m20261123_000003_create_team_tools::Migration),
         ]
     }
 }

@@ -53,6 +53,16 @@ impl Requirement for TrainerOrAdmin {
     const WHO: &'static str = "trainers and administrators";
 }
 
+/// Whoever scores practice answers: trainers (every learner's), managers
+/// (their teams' members') and administrators.
+pub struct Reviewer;
+impl Requirement for Reviewer {
+    fn allows(roles: &Roles) -> bool {
+        roles.is_admin() || roles.has(AccessRole::Trainer) || roles.has(AccessRole::Manager)
+    }
+    const WHO: &'static str = "trainers, managers and administrators";
+}
+
 /// A caller of the JSON API who meets `R`; refusals are JSON 401/403.
 pub struct ApiUser<R: Requirement = AnyUser>(pub Identity, pub PhantomData<R>);
 

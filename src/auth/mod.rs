@@ -9,5 +9,7 @@ pub mod password;
 pub mod secret_token;
 pub mod throttle;
 
-pub use guard::{Admin, AnyUser, ApiUser, ManagerOrAdmin, PageUser, Requirement, TrainerOrAdmin};
+pub use guard::{
+    Admin, AnyUser, ApiUser, ManagerOrAdmin, PageUser, Requirement, Reviewer, TrainerOrAdmin,
+};
 pub use identity::{AuthMethod, Identity};

@@ -1,12 +1,14 @@
 //! Evidence rows: only ever added, never changed, so a learner's whole history
 //! stays available (the competency model picks the current row per item).
 
+use std::collections::BTreeSet;
+
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::entities::evidence;
-use super::{StoreError, new_id};
+use super::{StoreError, new_id, standings};
 use crate::competency::{Evidence, Source};
 
 /// A result to record, before it has an id or a learner.
@@ -21,8 +23,10 @@ pub struct NewEvidence {
     pub origin: Option<Uuid>,
 }
 
-/// Adds rows for one learner, all dated `at`. Call inside the transaction
-/// that stores the attempt, run or completion they come from.
+/// Adds rows for one learner, all dated `at`, and brings the learner's
+/// standings in the competencies concerned up to date. Call inside the
+/// transaction that stores the attempt, run, review or completion they come
+/// from.
 pub async fn record(
     db: &impl ConnectionTrait,
     user_id: Uuid,
@@ -32,6 +36,8 @@ pub async fn record(
     if rows.is_empty() {
         return Ok(());
     }
+    standings::lock_learner(db, user_id).await?;
+    let competencies: BTreeSet<String> = rows.iter().map(|row| row.competency.clone()).collect();
     let models = rows.into_iter().map(|row| evidence::ActiveModel {
         id: Set(new_id()),
         user_id: Set(user_id),
@@ -45,10 +51,11 @@ pub async fn record(
         recorded_at: Set(at),
     });
     evidence::Entity::insert_many(models).exec(db).await?;
+    standings::refresh(db, user_id, &competencies, at).await?;
     Ok(())
 }
 
-fn to_evidence(model: evidence::Model) -> Option<Evidence> {
+pub(super) fn to_evidence(model: evidence::Model) -> Option<Evidence> {
     let Some(source) = Source::parse(&model.source) else {
         tracing::warn!(id = %model.id, source = %model.source, "evidence row with an unknown source ignored");
         return None;

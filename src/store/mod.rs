@@ -1,13 +1,16 @@
 //! Storage: connecting, migrating, and the queries and writes, grouped by area.
 
+pub mod assignments;
 pub mod attempts;
 pub mod backup;
 pub mod entities;
 pub mod evidence;
 pub mod login_attempts;
 pub mod progress;
+pub mod reviews;
 pub mod runs;
 pub mod sessions;
+pub mod standings;
 pub mod teams;
 pub mod tokens;
 pub mod users;
@@ -94,8 +97,26 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StoreError> {
         })
 }
 
+/// The migration that created the standings table: when it runs on a
+/// database that already holds evidence, the standings are computed from it.
+const STANDINGS_MIGRATION: &str = "m20261123_000003_create_team_tools";
+
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), StoreError> {
-    Migrator::up(db, None).await.map_err(StoreError::Migrate)
+    let pending = Migrator::get_pending_migrations(db)
+        .await
+        .map_err(StoreError::Migrate)?;
+    let adds_standings = pending.iter().any(|m| m.name() == STANDINGS_MIGRATION);
+    Migrator::up(db, None).await.map_err(StoreError::Migrate)?;
+    if adds_standings {
+        let learners = standings::rebuild_all(db).await?;
+        if learners > 0 {
+            tracing::info!(
+                learners,
+                "computed competency standings from existing evidence"
+            );
+        }
+    }
+    Ok(())
 }
 
 pub fn backend_name(db: &DatabaseConnection) -> &'static str {

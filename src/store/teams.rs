@@ -201,3 +201,32 @@ pub async fn manages(
         .await?;
     Ok(found.is_some())
 }
+
+/// Every member of every team `manager` manages.
+pub async fn members_managed_by(
+    db: &impl ConnectionTrait,
+    manager: Uuid,
+) -> Result<Vec<Uuid>, StoreError> {
+    let managed: Vec<Uuid> = team_member::Entity::find()
+        .filter(team_member::Column::UserId.eq(manager))
+        .filter(team_member::Column::IsManager.eq(true))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.team_id)
+        .collect();
+    if managed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut members: Vec<Uuid> = team_member::Entity::find()
+        .filter(team_member::Column::TeamId.is_in(managed))
+        .filter(team_member::Column::IsManager.eq(false))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.user_id)
+        .collect();
+    members.sort_unstable();
+    members.dedup();
+    Ok(members)
+}

@@ -13,7 +13,7 @@ use crate::on_both_databases;
 
 /// The valid fixture course, with `handling-objections` asking all three
 /// questions per attempt (it draws 2 in the fixture) so tests can answer each.
-fn course(dir: &Path) -> PathBuf {
+pub fn course(dir: &Path) -> PathBuf {
     let target = dir.join("content");
     copy_dir(
         &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/content/valid"),

@@ -4,7 +4,9 @@
 pub mod learning;
 pub mod me;
 pub mod modules;
+pub mod reviews;
 pub mod session;
+pub mod team_tools;
 pub mod teams;
 pub mod users;
 
@@ -42,4 +44,11 @@ pub fn scope() -> Scope<
         .service(teams::show)
         .service(teams::create)
         .service(teams::add_member)
+        .service(team_tools::heatmap)
+        .service(team_tools::drill_down)
+        .service(team_tools::list_assignments)
+        .service(team_tools::assign)
+        .service(reviews::queue)
+        .service(reviews::show)
+        .service(reviews::score)
 }

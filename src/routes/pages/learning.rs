@@ -353,6 +353,11 @@ pub async fn roleplay(
         None => None,
     };
     let practice_rubric = roleplay.rubric.get(lang);
+    let practice_reviews = match &selected {
+        Some(row) => practice_reviews(&state, row.id).await?,
+        None => Vec::new(),
+    };
+    context.insert("practice_reviews", &practice_reviews);
     context.insert("module_id", &module.id);
     context.insert("module_title", module.title.get(lang));
     context.insert("name", &name);
@@ -386,6 +391,29 @@ pub async fn roleplay(
     );
     context.insert("max_text", &crate::learning::roleplay::MAX_PRACTICE_CHARS);
     render(&state, "pages/roleplay.html", &context)
+}
+
+#[derive(Serialize)]
+struct PracticeReview {
+    text: String,
+    review: Option<crate::management::reviews::ReviewView>,
+}
+
+/// The run's practice answers with their current review, if any.
+async fn practice_reviews(
+    state: &AppState,
+    run_id: uuid::Uuid,
+) -> Result<Vec<PracticeReview>, PageError> {
+    let answers = runs::practice_of_run(&state.db, run_id).await?;
+    let ids: Vec<uuid::Uuid> = answers.iter().map(|a| a.id).collect();
+    let mut reviews = crate::management::reviews::of_run(&state.db, &ids).await?;
+    Ok(answers
+        .into_iter()
+        .map(|a| PracticeReview {
+            review: reviews.remove(&a.id),
+            text: a.text,
+        })
+        .collect())
 }
 
 #[post("/modules/{id}/roleplays/{name}/runs")]

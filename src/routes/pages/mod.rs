@@ -9,6 +9,8 @@ pub mod learning;
 pub mod login;
 pub mod modules;
 pub mod profile;
+pub mod reviews;
+pub mod teams;
 pub mod trainer;
 
 use actix_web::web;
@@ -35,6 +37,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(learning::start_run)
         .service(learning::choose)
         .service(profile::show)
+        .service(teams::index)
+        .service(teams::show)
+        .service(teams::cell)
+        .service(teams::assign)
+        .service(reviews::queue)
+        .service(reviews::show)
+        .service(reviews::score)
         .service(trainer::show)
         .service(trainer::reload)
         .service(trainer::preview)

@@ -74,6 +74,9 @@ pub async fn show(
         .iter()
         .map(|m| (m.id.clone(), m.title.get(lang).clone()))
         .collect();
+    let practice_reviews =
+        crate::management::reviews::of_learner(&state.db, &catalog, user.id, lang).await?;
+    context.insert("practice_reviews", &practice_reviews);
     context.insert("radar_svg", &svg);
     context.insert("profile", &view);
     context.insert("role_name", &role_name);

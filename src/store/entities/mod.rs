@@ -2,13 +2,16 @@
 
 pub mod api_token;
 pub mod assignment;
+pub mod competency_standing;
 pub mod enrolment;
 pub mod evidence;
 pub mod login_attempt;
 pub mod module_completion;
+pub mod module_feedback;
 pub mod practice_answer;
 pub mod quiz_attempt;
 pub mod roleplay_run;
+pub mod rubric_review;
 pub mod session;
 pub mod team;
 pub mod team_member;

@@ -1,0 +1,100 @@
+//! Which teams a caller may look at, and who is in them. A manager sees the
+//! teams they manage, an administrator every team; any other team id looks
+//! missing, so ids cannot be probed.
+
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::learning::LearningError;
+use crate::store::entities::{team_member, user};
+use crate::store::teams::{self, Team};
+use crate::store::users::User;
+
+/// A team member (not a manager of it).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Member {
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    /// Job role id from the competency framework, when set.
+    pub job_role: Option<String>,
+}
+
+/// The team with this id, when `viewer` may manage it.
+pub async fn team_for(
+    db: &impl ConnectionTrait,
+    viewer: &User,
+    team_id: Uuid,
+) -> Result<Team, LearningError> {
+    let not_found =
+        || LearningError::NotFound("no team with this id among the teams you manage".into());
+    let team = teams::find_by_id(db, team_id)
+        .await?
+        .ok_or_else(not_found)?;
+    if viewer.roles.is_admin() {
+        return Ok(team);
+    }
+    let manages = team_member::Entity::find()
+        .filter(team_member::Column::TeamId.eq(team_id))
+        .filter(team_member::Column::UserId.eq(viewer.id))
+        .filter(team_member::Column::IsManager.eq(true))
+        .one(db)
+        .await?
+        .is_some();
+    if manages { Ok(team) } else { Err(not_found()) }
+}
+
+/// The teams `viewer` manages (every team for an administrator).
+pub async fn visible_teams(
+    db: &impl ConnectionTrait,
+    viewer: &User,
+) -> Result<Vec<Team>, LearningError> {
+    Ok(if viewer.roles.is_admin() {
+        teams::list_all(db).await?
+    } else {
+        teams::list_managed_by(db, viewer.id).await?
+    })
+}
+
+/// The team's members, by name.
+pub async fn team_members(
+    db: &impl ConnectionTrait,
+    team_id: Uuid,
+) -> Result<Vec<Member>, LearningError> {
+    let ids = team_member::Entity::find()
+        .filter(team_member::Column::TeamId.eq(team_id))
+        .filter(team_member::Column::IsManager.eq(false))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.user_id);
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .order_by_asc(user::Column::Name)
+        .order_by_asc(user::Column::Email)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| Member {
+            id: u.id,
+            email: u.email,
+            name: u.name,
+            job_role: u.job_role,
+        })
+        .collect())
+}
+
+/// The member with this id in the team, else not found.
+pub async fn member_of(
+    db: &impl ConnectionTrait,
+    team_id: Uuid,
+    user_id: Uuid,
+) -> Result<Member, LearningError> {
+    team_members(db, team_id)
+        .await?
+        .into_iter()
+        .find(|m| m.id == user_id)
+        .ok_or_else(|| LearningError::NotFound("this person is not a member of the team".into()))
+}

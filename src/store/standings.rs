@@ -1,0 +1,185 @@
+//! Per-learner competency standings: the level and mastery the competency
+//! model gives each learner in each competency, stored so that a manager's
+//! heatmap reads one row per member and competency instead of replaying
+//! every evidence row. They are recomputed from the learner's evidence in
+//! the same transaction that adds evidence, so they never disagree with it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use sea_orm::sea_query::{OnConflict, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::entities::{competency_standing, evidence, team_member, user};
+use super::{StoreError, now};
+use crate::competency::{self, ModelSettings};
+
+/// One learner's standing in one competency.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Standing {
+    pub user_id: Uuid,
+    pub competency: String,
+    pub level: u8,
+    /// Mastery 0..1 per level that has current evidence.
+    pub mastery: BTreeMap<u8, f64>,
+    /// How many current (not superseded) evidence rows stand behind it.
+    pub evidence_count: usize,
+    pub computed_at: OffsetDateTime,
+}
+
+fn from_model(model: competency_standing::Model) -> Standing {
+    let mastery: BTreeMap<String, f64> = serde_json::from_str(&model.mastery).unwrap_or_else(|error| {
+        tracing::warn!(user = %model.user_id, competency = %model.competency, %error, "unreadable stored mastery; shown as none");
+        BTreeMap::new()
+    });
+    Standing {
+        user_id: model.user_id,
+        competency: model.competency,
+        level: u8::try_from(model.level).unwrap_or(0),
+        mastery: mastery
+            .into_iter()
+            .filter_map(|(level, value)| Some((level.parse().ok()?, value)))
+            .collect(),
+        evidence_count: usize::try_from(model.evidence_count).unwrap_or(0),
+        computed_at: model.computed_at,
+    }
+}
+
+/// Serialises writers of one learner's evidence on PostgreSQL, so that two
+/// transactions adding evidence at once cannot each recompute a standing
+/// without the other's rows. (SQLite has one writer at a time already.)
+pub async fn lock_learner(db: &impl ConnectionTrait, user_id: Uuid) -> Result<(), StoreError> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        user::Entity::find_by_id(user_id)
+            .select_only()
+            .column(user::Column::Id)
+            .lock_exclusive()
+            .into_tuple::<Uuid>()
+            .one(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Recomputes the learner's standings in these competencies from all their
+/// evidence. Call inside the transaction that added the evidence, after
+/// [`lock_learner`].
+pub async fn refresh(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    competencies: &BTreeSet<String>,
+    at: OffsetDateTime,
+) -> Result<(), StoreError> {
+    if competencies.is_empty() {
+        return Ok(());
+    }
+    let rows = evidence::Entity::find()
+        .filter(evidence::Column::UserId.eq(user_id))
+        .filter(evidence::Column::Competency.is_in(competencies.iter().cloned()))
+        .all(db)
+        .await?;
+    let history: Vec<_> = rows
+        .into_iter()
+        .filter_map(super::evidence::to_evidence)
+        .collect();
+    let standings = competency::profile(
+        &history,
+        competencies.iter().map(|c| (c.as_str(), 0)),
+        at,
+        &ModelSettings::default(),
+    );
+    let models = standings.into_iter().map(|standing| {
+        let mastery: BTreeMap<String, f64> = standing
+            .mastery
+            .iter()
+            .map(|(level, value)| (level.to_string(), *value))
+            .collect();
+        competency_standing::ActiveModel {
+            user_id: Set(user_id),
+            competency: Set(standing.competency.clone()),
+            level: Set(i16::from(standing.level)),
+            mastery: Set(serde_json::to_string(&mastery).unwrap_or_else(|_| "{}".to_owned())),
+            evidence_count: Set(i32::try_from(standing.evidence_count()).unwrap_or(i32::MAX)),
+            computed_at: Set(at),
+        }
+    });
+    competency_standing::Entity::insert_many(models)
+        .on_conflict(
+            OnConflict::columns([
+                competency_standing::Column::UserId,
+                competency_standing::Column::Competency,
+            ])
+            .update_columns([
+                competency_standing::Column::Level,
+                competency_standing::Column::Mastery,
+                competency_standing::Column::EvidenceCount,
+                competency_standing::Column::ComputedAt,
+            ])
+            .to_owned(),
+        )
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The standings of every member of a team (managers who are not also
+/// members are left out), in no particular order.
+pub async fn of_team(
+    db: &impl ConnectionTrait,
+    team_id: Uuid,
+) -> Result<Vec<Standing>, StoreError> {
+    let members = Query::select()
+        .column(team_member::Column::UserId)
+        .from(team_member::Entity)
+        .and_where(team_member::Column::TeamId.eq(team_id))
+        .and_where(team_member::Column::IsManager.eq(false))
+        .to_owned();
+    Ok(competency_standing::Entity::find()
+        .filter(competency_standing::Column::UserId.in_subquery(members))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(from_model)
+        .collect())
+}
+
+/// One learner's standings.
+pub async fn of_user(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+) -> Result<Vec<Standing>, StoreError> {
+    Ok(competency_standing::Entity::find()
+        .filter(competency_standing::Column::UserId.eq(user_id))
+        .order_by_asc(competency_standing::Column::Competency)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(from_model)
+        .collect())
+}
+
+/// Recomputes every learner's standings from their evidence: run after the
+/// migration that created the table, so databases with earlier evidence
+/// start with correct standings. Returns how many learners were updated.
+pub async fn rebuild_all(db: &impl ConnectionTrait) -> Result<usize, StoreError> {
+    let pairs: Vec<(Uuid, String)> = evidence::Entity::find()
+        .select_only()
+        .column(evidence::Column::UserId)
+        .column(evidence::Column::Competency)
+        .distinct()
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut by_user: BTreeMap<Uuid, BTreeSet<String>> = BTreeMap::new();
+    for (user_id, competency) in pairs {
+        by_user.entry(user_id).or_default().insert(competency);
+    }
+    let at = now();
+    for (user_id, competencies) in &by_user {
+        refresh(db, *user_id, competencies, at).await?;
+    }
+    Ok(by_user.len())
+}

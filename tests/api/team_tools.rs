@@ -1,0 +1,398 @@
+//! A manager's and a trainer's tools over HTTP, on SQLite and PostgreSQL:
+//! the heatmap following evidence (and agreeing with the model computed
+//! from raw evidence), drill-down, isolation between managers, assignments
+//! and the overdue list, and rubric reviews becoming evidence.
+
+use reqwest::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+use serde_json::{Value, json};
+use time::{Duration, OffsetDateTime};
+
+use crate::helpers::{ADMIN_EMAIL, Session, TestApp, error_of};
+use crate::learning::course;
+use crate::on_both_databases;
+
+/// Team "North" managed by Max, with learners Lea and Sam (new hires:
+/// target 1 in discovery, objection handling and negotiation).
+async fn north(app: &TestApp) -> (Session, String, Session, Session) {
+    app.create_user("max@example.com", "Max Manager", &["manager"])
+        .await;
+    app.create_learner("lea@example.com", "Lea Learner", "new-hire")
+        .await;
+    app.create_learner("sam@example.com", "Sam Seller", "new-hire")
+        .await;
+    let admin = app.login(ADMIN_EMAIL).await;
+    let created = admin
+        .post_json(
+            app,
+            "/api/v1/teams",
+            &json!({"name": "North", "manager_email": "max@example.com"}),
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let team: Value = created.json().await.unwrap();
+    let team_id = team["id"].as_str().unwrap().to_owned();
+    for email in ["lea@example.com", "sam@example.com"] {
+        let added = admin
+            .post_json(
+                app,
+                &format!("/api/v1/teams/{team_id}/members"),
+                &json!({"email": email}),
+            )
+            .await;
+        assert_eq!(added.status(), StatusCode::OK);
+    }
+    (
+        app.login("max@example.com").await,
+        team_id,
+        app.login("lea@example.com").await,
+        app.login("sam@example.com").await,
+    )
+}
+
+async fn pass_discovery(app: &TestApp, learner: &Session) -> String {
+    let started: Value = learner
+        .post_json(app, "/api/v1/modules/discovery-basics/attempts", &json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = started["attempt_id"].as_str().unwrap().to_owned();
+    let submitted = learner
+        .put_json(
+            app,
+            &format!("/api/v1/attempts/{id}"),
+            &json!({"answers": {"first-question": [1], "open-questions": [0, 1]}}),
+        )
+        .await;
+    assert_eq!(submitted.status(), StatusCode::OK);
+    id
+}
+
+fn row<'v>(heatmap: &'v Value, email: &str) -> &'v Value {
+    heatmap["members"]
+        .as_array()
+        .and_then(|m| m.iter().find(|r| r["email"] == email))
+        .unwrap_or_else(|| panic!("{email} in {heatmap}"))
+}
+
+fn cell<'v>(row: &'v Value, competency: &str) -> &'v Value {
+    row["cells"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["competency"] == competency))
+        .unwrap_or_else(|| panic!("{competency} in {row}"))
+}
+
+/// Plays the price-pushback role-play to the won ending with a practice answer.
+async fn play_with_practice(app: &TestApp, learner: &Session, text: &str) -> String {
+    let run: Value = learner
+        .post_json(
+            app,
+            "/api/v1/modules/handling-objections/roleplays/price-pushback/runs",
+            &json!({}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let run_id = run["run_id"].as_str().unwrap().to_owned();
+    for choice in [
+        json!({"choice": 0}),
+        json!({"choice": 0}),
+        json!({"text": text}),
+    ] {
+        let moved = learner
+            .post_json(app, &format!("/api/v1/runs/{run_id}/choices"), &choice)
+            .await;
+        assert_eq!(moved.status(), StatusCode::OK);
+    }
+    run_id
+}
+
+on_both_databases! {
+    content = course;
+
+    async fn heatmap_cells_follow_evidence_and_agree_with_the_model(app) {
+        let (max, team_id, lea, _sam) = north(&app).await;
+        let path = format!("/api/v1/teams/{team_id}/heatmap");
+        let (status, before) = max.get_json(&app, &path).await;
+        assert_eq!(status, StatusCode::OK, "{before}");
+        assert_eq!(before["team"], "North");
+        assert_eq!(before["competencies"], json!(["discovery", "objection-handling", "negotiation"]));
+        let lea_before = cell(row(&before, "lea@example.com"), "discovery");
+        assert_eq!((lea_before["level"].as_u64(), lea_before["target"].as_u64(), lea_before["gap"].as_u64()), (Some(0), Some(1), Some(1)));
+
+        let attempt = pass_discovery(&app, &lea).await;
+        let (_, after) = max.get_json(&app, &path).await;
+        let lea_row = row(&after, "lea@example.com");
+        let discovery = cell(lea_row, "discovery");
+        assert_eq!((discovery["level"].as_u64(), discovery["gap"].as_u64()), (Some(1), Some(0)), "{after}");
+        assert_eq!(lea_row["total_gap"], 2);
+        assert_eq!(row(&after, "sam@example.com")["total_gap"], 3);
+        let summary = &after["summary"][0];
+        assert_eq!(summary["competency"], "discovery");
+        assert_eq!(summary["average_level"], 0.5);
+        assert_eq!(summary["share_at_target"], 0.5);
+
+        // The stored standings say what the model says from the raw evidence.
+        let (_, profile) = lea.get_json(&app, "/api/v1/me/competencies").await;
+        for competency in profile["competencies"].as_array().unwrap() {
+            let id = competency["id"].as_str().unwrap();
+            assert_eq!(cell(lea_row, id)["level"], competency["level"], "{id}");
+            assert_eq!(cell(lea_row, id)["gap"], competency["gap"], "{id}");
+        }
+
+        // Sorting: by total gap puts Sam first; by name, Lea.
+        let (_, by_gap) = max.get_json(&app, &format!("{path}?sort=gap")).await;
+        assert_eq!(by_gap["members"][0]["email"], "sam@example.com");
+        let (_, by_name) = max.get_json(&app, &format!("{path}?sort=name")).await;
+        assert_eq!(by_name["members"][0]["email"], "lea@example.com");
+        let (_, by_column) = max.get_json(&app, &format!("{path}?sort=discovery")).await;
+        assert_eq!(by_column["members"][0]["email"], "sam@example.com");
+        let (_, columns) = max.get_json(&app, &format!("{path}?columns=gap")).await;
+        assert_eq!(columns["competencies"][2], "discovery", "the smallest team gap last: {columns}");
+        assert_eq!(columns["members"][0]["cells"][2]["competency"], "discovery");
+
+        // Drill-down: the evidence behind Lea's level links to the attempt.
+        let lea_id = lea_row["id"].as_str().unwrap();
+        let (status, drill) = max.get_json(&app, &format!("/api/v1/teams/{team_id}/members/{lea_id}/competencies/discovery")).await;
+        assert_eq!(status, StatusCode::OK, "{drill}");
+        assert_eq!(drill["level"], 1);
+        assert_eq!(drill["mastery"]["1"], 1.0);
+        let evidence = drill["evidence"].as_array().unwrap();
+        assert!(evidence.iter().any(|e| e["source"] == "quiz" && e["link"] == format!("/attempts/{attempt}")), "{drill}");
+        assert!(evidence.iter().any(|e| e["source"] == "completion").eq(&false), "no lesson read yet");
+        // Sam's objection handling: the next module is handling-objections.
+        let sam_id = row(&after, "sam@example.com")["id"].as_str().unwrap();
+        let (_, gap) = max.get_json(&app, &format!("/api/v1/teams/{team_id}/members/{sam_id}/competencies/objection-handling")).await;
+        assert_eq!(gap["gap"], 1);
+        assert_eq!(gap["modules"][0]["module_id"], "handling-objections", "{gap}");
+        assert_eq!(gap["modules"][0]["done"], false);
+        let (status, _) = max.get_json(&app, &format!("/api/v1/teams/{team_id}/members/{sam_id}/competencies/no-such")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+
+        // The page shows the same cells, as text as well as colour.
+        let page = max.client.get(app.url(&format!("/teams/{team_id}"))).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+        let html = page.text().await.unwrap();
+        assert!(html.contains("class=\"cell gap-0\" data-competency=\"discovery\""), "Lea's discovery cell");
+        assert!(html.contains("Lea Learner, Needs discovery and questioning: Level 1, Target 1"), "cell label for screen readers");
+        let cell_page = max.client.get(app.url(&format!("/teams/{team_id}/members/{sam_id}/competencies/objection-handling"))).send().await.unwrap();
+        assert_eq!(cell_page.status(), StatusCode::OK);
+        assert!(cell_page.text().await.unwrap().contains("data-assign=\"handling-objections\""));
+    }
+
+    async fn managers_see_only_their_own_teams(app) {
+        let (max, team_id, lea, _sam) = north(&app).await;
+        app.create_user("olga@example.com", "Olga Other", &["manager"]).await;
+        let admin = app.login(ADMIN_EMAIL).await;
+        let other = admin.post_json(&app, "/api/v1/teams", &json!({"name": "South", "manager_email": "olga@example.com"})).await;
+        let other_id = other.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+        let olga = app.login("olga@example.com").await;
+
+        let (_, mine) = max.get_json(&app, "/api/v1/teams").await;
+        assert_eq!(mine.as_array().unwrap().len(), 1);
+        assert_eq!(mine[0]["name"], "North");
+        let (_, all) = admin.get_json(&app, "/api/v1/teams").await;
+        assert_eq!(all.as_array().unwrap().len(), 2);
+
+        let (_, heatmap) = max.get_json(&app, &format!("/api/v1/teams/{team_id}/heatmap")).await;
+        let lea_id = row(&heatmap, "lea@example.com")["id"].as_str().unwrap().to_owned();
+        for path in [
+            format!("/api/v1/teams/{team_id}/heatmap"),
+            format!("/api/v1/teams/{team_id}/assignments"),
+            format!("/api/v1/teams/{team_id}/members/{lea_id}/competencies/discovery"),
+        ] {
+            let (status, body) = olga.get_json(&app, &path).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "another manager: {path}: {body}");
+            let (status, _) = lea.get_json(&app, &path).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "a learner: {path}");
+            let (status, _) = admin.get_json(&app, &path).await;
+            assert_eq!(status, StatusCode::OK, "an administrator: {path}");
+        }
+        // Max's own team id with a member of another team, and a made-up team.
+        let (status, _) = max.get_json(&app, &format!("/api/v1/teams/{other_id}/heatmap")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let assign = olga.post_json(&app, &format!("/api/v1/teams/{team_id}/assignments"), &json!({"module_id": "discovery-basics", "due": "2099-01-01"})).await;
+        assert_eq!(assign.status(), StatusCode::NOT_FOUND);
+        let page = olga.client.get(app.url(&format!("/teams/{team_id}"))).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::NOT_FOUND);
+    }
+
+    async fn assignments_are_listed_overdue_and_completed_by_the_module(app) {
+        let (max, team_id, lea, sam) = north(&app).await;
+        let assignments = format!("/api/v1/teams/{team_id}/assignments");
+        let due = (OffsetDateTime::now_utc() + Duration::days(7)).date().to_string();
+
+        // Whole team, then again with a later date: the due date moves.
+        let created = max.post_json(&app, &assignments, &json!({"module_id": "discovery-basics", "due": due})).await;
+        assert_eq!(created.status(), StatusCode::CREATED);
+        let outcome: Value = created.json().await.unwrap();
+        assert_eq!(outcome["created"].as_array().unwrap().len(), 2, "{outcome}");
+        let later = (OffsetDateTime::now_utc() + Duration::days(10)).date().to_string();
+        let again: Value = max.post_json(&app, &assignments, &json!({"module_id": "discovery-basics", "due": later, "members": ["lea@example.com"]})).await.json().await.unwrap();
+        assert_eq!(again["created"].as_array().unwrap().len(), 0);
+        assert_eq!(again["rescheduled"].as_array().unwrap().len(), 1);
+        assert!(again["rescheduled"][0]["due_at"].as_str().unwrap().starts_with(&later));
+        assert_eq!(app.count("assignments", "completed_at IS NULL").await, 2);
+
+        // A whole path to Sam: one assignment per module of the path.
+        let path: Value = max.post_json(&app, &assignments, &json!({"path_id": "onboarding", "due": due, "members": ["sam@example.com"]})).await.json().await.unwrap();
+        assert_eq!(path["created"].as_array().unwrap().len(), 2, "discovery-basics was open already: {path}");
+        assert_eq!(path["rescheduled"].as_array().unwrap().len(), 1);
+
+        // Bad requests say what to fix.
+        for (body, expected) in [
+            (json!({"module_id": "nope", "due": due}), "no module `nope`"),
+            (json!({"module_id": "discovery-basics", "due": "2020-01-01"}), "in the past"),
+            (json!({"module_id": "discovery-basics", "due": "soon"}), "YYYY-MM-DD"),
+            (json!({"module_id": "discovery-basics", "path_id": "onboarding", "due": due}), "exactly one"),
+            (json!({"module_id": "discovery-basics", "due": due, "members": ["olga@example.com"]}), "not a member"),
+        ] {
+            let (status, _, message) = error_of(max.post_json(&app, &assignments, &body).await).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+            assert!(message.contains(expected), "{body}: {message}");
+        }
+
+        // The learner sees it on the dashboard.
+        let dashboard = lea.client.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+        assert!(dashboard.contains("Discovery basics"), "assignment on the dashboard");
+
+        // Make Sam's discovery assignment three days late.
+        let db = app.db().await;
+        use salesdojo::store::entities::{assignment, user};
+        let sam_id = user::Entity::find().filter(user::Column::Email.eq("sam@example.com")).one(&db).await.unwrap().unwrap().id;
+        let late = salesdojo::store::now() - Duration::days(3) - Duration::hours(1);
+        assignment::Entity::update_many()
+            .col_expr(assignment::Column::DueAt, Expr::value(late))
+            .filter(assignment::Column::UserId.eq(sam_id))
+            .filter(assignment::Column::ModuleId.eq("discovery-basics"))
+            .exec(&db)
+            .await
+            .unwrap();
+        let (_, overdue) = max.get_json(&app, &format!("{assignments}?status=overdue")).await;
+        let overdue = overdue.as_array().unwrap();
+        assert_eq!(overdue.len(), 1, "{overdue:?}");
+        assert_eq!(overdue[0]["member_email"], "sam@example.com");
+        assert_eq!(overdue[0]["module_id"], "discovery-basics");
+        assert_eq!(overdue[0]["days_late"], 3);
+        let page = max.client.get(app.url(&format!("/teams/{team_id}"))).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("3 days"), "the overdue list on the team page");
+
+        // Reading the lesson alone does not complete it; passing the quiz does.
+        sam.post_json(&app, "/api/v1/modules/discovery-basics/complete", &json!({})).await;
+        let (_, still) = max.get_json(&app, &format!("{assignments}?status=overdue")).await;
+        assert_eq!(still.as_array().unwrap().len(), 1);
+        pass_discovery(&app, &sam).await;
+        let (_, none) = max.get_json(&app, &format!("{assignments}?status=overdue")).await;
+        assert_eq!(none, json!([]));
+        let (_, completed) = max.get_json(&app, &format!("{assignments}?status=completed")).await;
+        assert_eq!(completed.as_array().unwrap().len(), 1);
+        assert_eq!(completed[0]["member_email"], "sam@example.com");
+
+        // Assigning a module someone has done reports it instead.
+        let done: Value = max.post_json(&app, &assignments, &json!({"module_id": "discovery-basics", "due": due, "members": ["sam@example.com"]})).await.json().await.unwrap();
+        assert_eq!(done["already_done"][0]["member_email"], "sam@example.com");
+        assert_eq!(done["created"], json!([]));
+
+        // The page form assigns too (members by id; none ticked = whole team).
+        let form = max.client.post(app.url(&format!("/teams/{team_id}/assignments")))
+            .form(&[("csrf_token", max.csrf.as_str()), ("what", "module:closing-the-deal"), ("due", due.as_str()), ("back", &format!("/teams/{team_id}"))])
+            .send().await.unwrap();
+        assert_eq!(form.status(), StatusCode::SEE_OTHER);
+        let location = form.headers()["location"].to_str().unwrap().to_owned();
+        assert!(location.contains("assigned=1&rescheduled=1"), "Sam has it from the path already: {location}");
+        assert_eq!(app.count("assignments", "module_id = 'closing-the-deal'").await, 2);
+    }
+
+    async fn practice_answers_are_scored_by_rubric_into_evidence(app) {
+        let (max, _team_id, lea, _sam) = north(&app).await;
+        app.create_user("tia@example.com", "Tia Trainer", &["trainer"]).await;
+        app.create_user("olga@example.com", "Olga Other", &["manager"]).await;
+        let tia = app.login("tia@example.com").await;
+        let olga = app.login("olga@example.com").await;
+        let run_id = play_with_practice(&app, &lea, "Shall we start with a pilot at list price?").await;
+
+        let (status, queue) = max.get_json(&app, "/api/v1/reviews").await;
+        assert_eq!(status, StatusCode::OK);
+        let queue = queue.as_array().unwrap().clone();
+        assert_eq!(queue.len(), 1, "{queue:?}");
+        let item = &queue[0];
+        assert_eq!(item["learner"]["email"], "lea@example.com");
+        assert_eq!(item["text"], "Shall we start with a pilot at list price?");
+        assert_eq!(item["run_id"], run_id.as_str());
+        assert_eq!(item["rubric"].as_array().unwrap().len(), 2);
+        assert_eq!(item["rubric"][0]["points"], 3);
+        assert!(!item["scene_html"].as_str().unwrap().is_empty());
+        let id = item["id"].as_str().unwrap().to_owned();
+        let (_, trainer_queue) = tia.get_json(&app, "/api/v1/reviews").await;
+        assert_eq!(trainer_queue.as_array().unwrap().len(), 1, "trainers see every learner's");
+        let (_, other_queue) = olga.get_json(&app, "/api/v1/reviews").await;
+        assert_eq!(other_queue, json!([]), "another team's manager sees none");
+        let (status, _) = olga.get_json(&app, &format!("/api/v1/reviews/{id}")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, _) = lea.get_json(&app, "/api/v1/reviews").await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+
+        let url = format!("/api/v1/reviews/{id}");
+        for (scores, expected) in [
+            (json!([4, 1]), "criterion 1 “Acknowledges the concern before answering” takes 0 to 3 points; you sent 4"),
+            (json!([1, -1]), "criterion 2"),
+            (json!([1]), "send 2 scores"),
+        ] {
+            let (status, _, message) = error_of(max.put_json(&app, &url, &json!({"scores": scores})).await).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(message.contains(expected), "{scores}: {message}");
+        }
+        assert_eq!(app.count("evidence", "source = 'rubric'").await, 0, "nothing stored from a refused review");
+
+        let scored = max.put_json(&app, &url, &json!({"scores": [3, 1], "comment": "Good acknowledgement; name a date for the pilot."})).await;
+        assert_eq!(scored.status(), StatusCode::OK);
+        let scored: Value = scored.json().await.unwrap();
+        assert_eq!(scored["review"]["total"], 4.0);
+        assert_eq!(scored["review"]["max"], 5);
+        assert_eq!(scored["review"]["reviewer"], "Max Manager");
+        assert_eq!(app.count("evidence", "source = 'rubric' AND score = 1.0").await, 1);
+        assert_eq!(app.count("evidence", "source = 'rubric' AND score = 0.5").await, 1);
+
+        // The learner sees the review as evidence and on the run's page.
+        let (_, profile) = lea.get_json(&app, "/api/v1/me/competencies").await;
+        let negotiation = profile["competencies"].as_array().unwrap().iter().find(|c| c["id"] == "negotiation").unwrap();
+        assert!(negotiation["evidence"].as_array().unwrap().iter().any(|e| e["source"] == "rubric" && e["score"] == 0.5), "{negotiation}");
+        let run_page = lea.client.get(app.url(&format!("/modules/handling-objections/roleplays/price-pushback?run={run_id}"))).send().await.unwrap().text().await.unwrap();
+        assert!(run_page.contains("name a date for the pilot"), "the comment on the run page");
+        let profile_page = lea.client.get(app.url("/profile")).send().await.unwrap().text().await.unwrap();
+        assert!(profile_page.contains("name a date for the pilot"), "the comment on the profile");
+
+        // A second review supersedes; the first is kept as history.
+        let rescored: Value = tia.put_json(&app, &url, &json!({"scores": [2, 2], "comment": ""})).await.json().await.unwrap();
+        assert_eq!(rescored["review"]["scores"], json!([2.0, 2.0]));
+        assert_eq!(rescored["history"].as_array().unwrap().len(), 1);
+        assert_eq!(rescored["history"][0]["total"], 4.0);
+        assert_eq!(app.count("rubric_reviews", "1 = 1").await, 2);
+        let (_, profile) = lea.get_json(&app, "/api/v1/me/competencies").await;
+        let negotiation = profile["competencies"].as_array().unwrap().iter().find(|c| c["id"] == "negotiation").unwrap();
+        let rubric: Vec<&Value> = negotiation["evidence"].as_array().unwrap().iter().filter(|e| e["source"] == "rubric").collect();
+        assert_eq!(rubric.len(), 1, "one current row per criterion");
+        assert_eq!(rubric[0]["score"], 1.0);
+
+        let (_, pending) = max.get_json(&app, "/api/v1/reviews").await;
+        assert_eq!(pending, json!([]));
+        let (_, reviewed) = max.get_json(&app, "/api/v1/reviews?status=reviewed").await;
+        assert_eq!(reviewed.as_array().unwrap().len(), 1);
+
+        // The page form scores too.
+        let form = tia.client.post(app.url(&format!("/trainer/reviews/{id}")))
+            .form(&[("csrf_token", tia.csrf.as_str()), ("score-0", "9"), ("score-1", "1")])
+            .send().await.unwrap();
+        let location = form.headers()["location"].to_str().unwrap().to_owned();
+        let html = tia.client.get(app.url(&location)).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("takes 0 to 3 points"), "the page names the criterion and range: {location}");
+        let form = tia.client.post(app.url(&format!("/trainer/reviews/{id}")))
+            .form(&[("csrf_token", tia.csrf.as_str()), ("score-0", "1.5"), ("score-1", "2"), ("comment", "Better.")])
+            .send().await.unwrap();
+        let location = form.headers()["location"].to_str().unwrap().to_owned();
+        assert!(location.ends_with("saved=1"), "{location}");
+        assert_eq!(app.count("rubric_reviews", "1 = 1").await, 3);
+    }
+}
