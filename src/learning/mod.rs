@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod attempts;
+pub mod feedback;
 pub mod journey;
 pub mod lessons;
 pub mod profile;

@@ -5,6 +5,7 @@
 pub mod assignments;
 pub mod drilldown;
 pub mod heatmap;
+pub mod item_analysis;
 pub mod reviews;
 pub mod team_access;
 

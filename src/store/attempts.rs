@@ -141,3 +141,36 @@ pub async fn passed_modules(
         .await?;
     Ok(rows.into_iter().collect())
 }
+
+/// Submitted first attempts (number 1) at a module's quiz, oldest first:
+/// what item analysis reads.
+pub async fn first_submitted(
+    db: &impl ConnectionTrait,
+    module_id: &str,
+) -> Result<Vec<AttemptRow>, StoreError> {
+    Ok(quiz_attempt::Entity::find()
+        .filter(quiz_attempt::Column::ModuleId.eq(module_id))
+        .filter(quiz_attempt::Column::Number.eq(1))
+        .filter(quiz_attempt::Column::SubmittedAt.is_not_null())
+        .order_by_asc(quiz_attempt::Column::SubmittedAt)
+        .all(db)
+        .await?)
+}
+
+/// How many learners submitted a first attempt, per module.
+pub async fn first_attempt_counts(
+    db: &impl ConnectionTrait,
+) -> Result<std::collections::BTreeMap<String, i64>, StoreError> {
+    use sea_orm::QuerySelect;
+    let rows: Vec<(String, i64)> = quiz_attempt::Entity::find()
+        .select_only()
+        .column(quiz_attempt::Column::ModuleId)
+        .column_as(quiz_attempt::Column::Id.count(), "n")
+        .filter(quiz_attempt::Column::Number.eq(1))
+        .filter(quiz_attempt::Column::SubmittedAt.is_not_null())
+        .group_by(quiz_attempt::Column::ModuleId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}

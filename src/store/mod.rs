@@ -5,6 +5,7 @@ pub mod attempts;
 pub mod backup;
 pub mod entities;
 pub mod evidence;
+pub mod feedback;
 pub mod login_attempts;
 pub mod progress;
 pub mod reviews;

@@ -157,3 +157,19 @@ pub async fn recent_finished(
         .all(db)
         .await?)
 }
+
+/// Every run of one role-play, oldest first (item analysis keeps each
+/// learner's first).
+pub async fn all_of_roleplay(
+    db: &impl ConnectionTrait,
+    module_id: &str,
+    roleplay: &str,
+) -> Result<Vec<RunRow>, StoreError> {
+    Ok(roleplay_run::Entity::find()
+        .filter(roleplay_run::Column::ModuleId.eq(module_id))
+        .filter(roleplay_run::Column::Roleplay.eq(roleplay))
+        .order_by_asc(roleplay_run::Column::StartedAt)
+        .order_by_asc(roleplay_run::Column::Id)
+        .all(db)
+        .await?)
+}

@@ -1,6 +1,7 @@
 //! The versioned JSON API under /api/v1. Every handler here is registered
 //! with `.service()` so that it appears in the OpenAPI document.
 
+pub mod analysis;
 pub mod learning;
 pub mod me;
 pub mod modules;
@@ -51,4 +52,8 @@ pub fn scope() -> Scope<
         .service(reviews::queue)
         .service(reviews::show)
         .service(reviews::score)
+        .service(analysis::overview)
+        .service(analysis::module_analysis)
+        .service(analysis::my_feedback)
+        .service(analysis::give_feedback)
 }

@@ -1,6 +1,7 @@
 //! Server-rendered HTML pages. Forms are plain HTML that work without JavaScript.
 
 pub mod admin;
+pub mod analysis;
 pub mod assets;
 pub mod dashboard;
 pub mod errors;
@@ -28,6 +29,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(modules::index)
         .service(modules::media)
         .service(modules::show)
+        .service(modules::give_feedback)
+        .service(analysis::show)
         .service(learning::complete)
         .service(learning::quiz)
         .service(learning::start_attempt)

@@ -169,6 +169,13 @@ struct RolePlayCard {
     goal: String,
 }
 
+/// What the feedback form's redirect reports.
+#[derive(Debug, Deserialize)]
+pub struct FeedbackNotice {
+    feedback: Option<u8>,
+    feedback_error: Option<String>,
+}
+
 /// A lesson, with its quiz and role-plays.
 #[get("/modules/{id}")]
 pub async fn show(
@@ -176,11 +183,14 @@ pub async fn show(
     req: HttpRequest,
     PageUser(identity, ..): PageUser<AnyUser>,
     id: web::Path<String>,
+    notice: web::Query<FeedbackNotice>,
 ) -> Result<HttpResponse, PageError> {
     let (mut context, language) = page_context(&state, &req);
     let lang = language.tag();
     let catalog = state.library.catalog();
     let module = catalog.module(&id).ok_or(PageError::NotFound)?;
+    context.insert("feedback_saved", &notice.feedback.is_some());
+    context.insert("feedback_error", &notice.feedback_error);
     let done = crate::learning::journey::done(&state.db, identity.user.id).await?;
     let (status, _) = crate::learning::progress::status_of(&catalog, &done, &module.id);
     context.insert("read", &done.read.contains(&module.id));
@@ -235,6 +245,10 @@ pub async fn show(
     );
     context.insert("quiz_pass_mark", &module.quiz.as_ref().map(|q| q.pass_mark));
     context.insert(
+        "feedback",
+        &crate::learning::feedback::mine(&state.db, identity.user.id, &module.id).await?,
+    );
+    context.insert(
         "roleplays",
         &module
             .roleplays
@@ -278,4 +292,43 @@ pub async fn media(
             "default-src 'none'; style-src 'unsafe-inline'; sandbox",
         ))
         .body(bytes))
+}
+
+/// The course feedback form at the end of a module.
+#[actix_web::post("/modules/{id}/feedback")]
+pub async fn give_feedback(
+    state: web::Data<AppState>,
+    PageUser(identity, ..): PageUser<AnyUser>,
+    id: web::Path<String>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    let catalog = state.library.catalog();
+    let module = catalog.module(&id).ok_or(PageError::NotFound)?;
+    let field = |name: &str| {
+        form.iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_owned())
+            .unwrap_or_default()
+    };
+    let rating = |name: &str| field(name).parse::<i64>().unwrap_or(0);
+    let input = crate::learning::feedback::FeedbackInput {
+        usefulness: rating("usefulness"),
+        clarity: rating("clarity"),
+        comment: field("comment"),
+    };
+    match crate::learning::feedback::give(&state.db, identity.user.id, &module.id, &input).await {
+        Ok(_) => Ok(crate::routes::pages::login::redirect(&format!(
+            "/modules/{}?feedback=1#feedback",
+            module.id
+        ))),
+        Err(crate::learning::LearningError::Invalid(message)) => {
+            let encoded = serde_urlencoded::to_string([("feedback_error", message.as_str())])
+                .unwrap_or_default();
+            Ok(crate::routes::pages::login::redirect(&format!(
+                "/modules/{}?{encoded}#feedback",
+                module.id
+            )))
+        }
+        Err(error) => Err(error.into()),
+    }
 }

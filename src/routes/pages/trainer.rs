@@ -85,6 +85,10 @@ pub async fn show(
     context.insert("report", &status.rendered);
     context.insert("modules", &modules);
     context.insert(
+        "analysis",
+        &crate::management::item_analysis::overview(&state.db, &catalog, lang).await?,
+    );
+    context.insert(
         "reloaded",
         &query
             .reloaded
