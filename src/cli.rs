@@ -61,6 +61,37 @@ pub enum Command {
         /// Where to write the copy; must not exist yet.
         file: PathBuf,
     },
+    /// Export levels or evidence as CSV, or learning records as xAPI statements.
+    #[command(subcommand)]
+    Export(ExportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// CSV for spreadsheets (UTF-8 with BOM): one row per member and
+    /// competency, or with --evidence one row per evidence row.
+    Csv(ExportArgs),
+    /// xAPI 1.0.3 statements as one JSON array, for a learning record store.
+    Xapi(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Only this team (its name); default: every team (CSV) or everyone (xAPI).
+    #[arg(long)]
+    pub team: Option<String>,
+    /// Only this learner (e-mail address; xAPI only).
+    #[arg(long)]
+    pub user: Option<String>,
+    /// Only evidence and records from this day (YYYY-MM-DD, UTC) on.
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Write to this file instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// CSV: export the evidence rows instead of the levels.
+    #[arg(long)]
+    pub evidence: bool,
 }
 
 #[derive(Debug, Default, Args)]

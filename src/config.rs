@@ -51,6 +51,7 @@ struct FileSettings {
     workers: Option<usize>,
     behind_proxy: Option<bool>,
     session_days: Option<u32>,
+    public_url: Option<String>,
 }
 
 /// A secret that never prints.
@@ -104,6 +105,9 @@ pub struct ServerSettings {
     pub session_days: u32,
     pub watch: bool,
     pub demo: bool,
+    /// The address people reach the server at (behind a proxy, the proxy's):
+    /// the base of xAPI activity IRIs.
+    pub public_url: String,
 }
 
 impl Settings {
@@ -125,6 +129,17 @@ impl Settings {
             .unwrap_or_else(|| PathBuf::from(DEFAULT_CONTENT_DIR))
     }
 
+    /// The public address: SALESDOJO_PUBLIC_URL, the settings file's
+    /// `public_url`, else `http://` and the bind address.
+    pub fn public_url(&self, bind: SocketAddr) -> String {
+        std::env::var("SALESDOJO_PUBLIC_URL")
+            .ok()
+            .filter(|s| !s.trim().is_empty())
+            .or_else(|| self.file.public_url.clone())
+            .map(|url| url.trim().trim_end_matches('/').to_owned())
+            .unwrap_or_else(|| format!("http://{bind}"))
+    }
+
     pub fn server(&self, args: &ServeArgs) -> Result<ServerSettings, ConfigError> {
         let env_secret = std::env::var("SALESDOJO_SECRET")
             .ok()
@@ -140,11 +155,13 @@ impl Settings {
             ),
             (None, None) => load_or_create_secret_file(&secret_file_path(&self.database_url))?,
         };
+        let bind = args
+            .bind
+            .or(self.file.bind)
+            .unwrap_or(SocketAddr::from(([127, 0, 0, 1], 8080)));
         Ok(ServerSettings {
-            bind: args
-                .bind
-                .or(self.file.bind)
-                .unwrap_or(SocketAddr::from(([127, 0, 0, 1], 8080))),
+            bind,
+            public_url: self.public_url(bind),
             content_dir: args.content.clone().unwrap_or_else(|| self.content_dir()),
             database_url: self.database_url.clone(),
             secret,

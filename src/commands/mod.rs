@@ -2,6 +2,7 @@
 
 mod backup;
 mod check;
+mod export;
 pub mod import;
 mod serve;
 mod team;
@@ -57,6 +58,9 @@ pub fn run(cli: Cli) -> Result<ExitCode, CommandError> {
             Some(Command::Token(command)) => token::run(&open(&settings).await?, command).await,
             Some(Command::Backup { file }) => backup::run(&open(&settings).await?, &file).await,
             Some(Command::Check(args)) => Ok(check::run(&settings, &args)),
+            Some(Command::Export(command)) => {
+                export::run(&settings, &open(&settings).await?, command).await
+            }
             Some(Command::Import(ImportCommand::Gift {
                 file,
                 module,

@@ -174,3 +174,20 @@ pub async fn first_attempt_counts(
         .await?;
     Ok(rows.into_iter().collect())
 }
+
+/// A learner's submitted attempts, submitted at or after `since` when given,
+/// oldest first (exports).
+pub async fn submitted_of_user(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    since: Option<OffsetDateTime>,
+) -> Result<Vec<AttemptRow>, StoreError> {
+    let mut query = quiz_attempt::Entity::find()
+        .filter(quiz_attempt::Column::UserId.eq(user_id))
+        .filter(quiz_attempt::Column::SubmittedAt.is_not_null())
+        .order_by_asc(quiz_attempt::Column::SubmittedAt);
+    if let Some(since) = since {
+        query = query.filter(quiz_attempt::Column::SubmittedAt.gte(since));
+    }
+    Ok(query.all(db).await?)
+}

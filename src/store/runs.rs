@@ -173,3 +173,19 @@ pub async fn all_of_roleplay(
         .all(db)
         .await?)
 }
+
+/// A learner's runs, started at or after `since` when given, oldest first (exports).
+pub async fn of_user(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    since: Option<OffsetDateTime>,
+) -> Result<Vec<RunRow>, StoreError> {
+    let mut query = roleplay_run::Entity::find()
+        .filter(roleplay_run::Column::UserId.eq(user_id))
+        .order_by_asc(roleplay_run::Column::StartedAt)
+        .order_by_asc(roleplay_run::Column::Id);
+    if let Some(since) = since {
+        query = query.filter(roleplay_run::Column::StartedAt.gte(since));
+    }
+    Ok(query.all(db).await?)
+}

@@ -230,3 +230,15 @@ pub async fn members_managed_by(
     members.dedup();
     Ok(members)
 }
+
+/// The members (not managers) of a team.
+pub async fn member_ids(db: &impl ConnectionTrait, team_id: Uuid) -> Result<Vec<Uuid>, StoreError> {
+    Ok(team_member::Entity::find()
+        .filter(team_member::Column::TeamId.eq(team_id))
+        .filter(team_member::Column::IsManager.eq(false))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.user_id)
+        .collect())
+}

@@ -122,6 +122,7 @@ pub fn test_settings(database_url: String, content_dir: PathBuf) -> ServerSettin
         session_days: 14,
         watch: false,
         demo: false,
+        public_url: "https://dojo.example.com".to_owned(),
     }
 }
 

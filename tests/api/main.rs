@@ -13,6 +13,7 @@ mod content_check;
 mod content_serving;
 mod curriculum;
 mod errors;
+mod exports;
 mod item_analysis;
 mod learning;
 mod ops;

@@ -2,6 +2,7 @@
 //! with `.service()` so that it appears in the OpenAPI document.
 
 pub mod analysis;
+pub mod export;
 pub mod learning;
 pub mod me;
 pub mod modules;
@@ -56,4 +57,5 @@ pub fn scope() -> Scope<
         .service(analysis::module_analysis)
         .service(analysis::my_feedback)
         .service(analysis::give_feedback)
+        .service(export::xapi)
 }

@@ -44,6 +44,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(teams::show)
         .service(teams::cell)
         .service(teams::assign)
+        .service(teams::export_levels)
+        .service(teams::export_evidence)
         .service(reviews::queue)
         .service(reviews::show)
         .service(reviews::score)

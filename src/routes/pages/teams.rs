@@ -273,3 +273,93 @@ pub async fn assign(
         Err(error) => Err(error.into()),
     }
 }
+
+fn csv_download(bytes: Vec<u8>, filename: &str) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{filename}\""),
+        ))
+        .body(bytes)
+}
+
+/// A file name made of the team name's letters and digits only.
+fn file_stem(name: &str) -> String {
+    let stem: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let stem = stem.trim_matches('-').to_owned();
+    if stem.is_empty() {
+        "team".to_owned()
+    } else {
+        stem
+    }
+}
+
+/// `/teams/{id}/export.csv`: the heatmap as a spreadsheet.
+#[get("/teams/{id}/export.csv")]
+pub async fn export_levels(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    PageUser(identity, ..): PageUser<ManagerOrAdmin>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let (_, language) = page_context(&state, &req);
+    let team = team_for(&state.db, &identity.user, parse_id(&id, "a team")?).await?;
+    let members = team_members(&state.db, team.id).await?;
+    let standings = standings::of_team(&state.db, team.id).await?;
+    let catalog = state.library.catalog();
+    let bytes = crate::export::spreadsheet::levels(
+        &catalog,
+        &[crate::export::spreadsheet::TeamLevels {
+            team: &team.name,
+            members: &members,
+            standings: &standings,
+        }],
+        language.tag(),
+    )
+    .map_err(PageError::internal)?;
+    Ok(csv_download(
+        bytes,
+        &format!("{}-levels.csv", file_stem(&team.name)),
+    ))
+}
+
+/// `/teams/{id}/evidence.csv`: every evidence row of the team's members.
+#[get("/teams/{id}/evidence.csv")]
+pub async fn export_evidence(
+    state: web::Data<AppState>,
+    PageUser(identity, ..): PageUser<ManagerOrAdmin>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let team = team_for(&state.db, &identity.user, parse_id(&id, "a team")?).await?;
+    let members = team_members(&state.db, team.id).await?;
+    let mut histories = Vec::with_capacity(members.len());
+    for member in &members {
+        histories.push(crate::store::evidence::history(&state.db, member.id).await?);
+    }
+    let rows: Vec<_> = members
+        .iter()
+        .zip(&histories)
+        .map(
+            |(member, history)| crate::export::spreadsheet::MemberEvidence {
+                team: &team.name,
+                member,
+                history,
+            },
+        )
+        .collect();
+    let bytes = crate::export::spreadsheet::evidence(&rows, None).map_err(PageError::internal)?;
+    Ok(csv_download(
+        bytes,
+        &format!("{}-evidence.csv", file_stem(&team.name)),
+    ))
+}
