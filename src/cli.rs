@@ -174,6 +174,17 @@ pub enum UserCommand {
     },
     /// List users.
     List,
+    /// Import users from a CSV file (columns email, name, roles, job_role,
+    /// team, manager_of). Every line is checked first; nothing is imported
+    /// if any line has a problem. Prints each new user's generated password.
+    Import {
+        /// The CSV file (UTF-8, with or without BOM).
+        file: PathBuf,
+        /// Write the e-mail addresses and passwords to this file (created
+        /// readable by you only) instead of standard output.
+        #[arg(long)]
+        passwords_out: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

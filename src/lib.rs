@@ -26,4 +26,5 @@ pub mod state;
 pub mod store;
 pub mod telemetry;
 pub mod templates;
+pub mod user_import;
 pub mod views;

@@ -8,6 +8,7 @@ mod serve;
 mod team;
 mod token;
 mod user;
+mod user_import;
 
 use std::io::BufRead;
 use std::process::ExitCode;
@@ -15,7 +16,7 @@ use std::process::ExitCode;
 use sea_orm::DatabaseConnection;
 
 use crate::accounts::AccountError;
-use crate::cli::{Cli, Command, ImportCommand};
+use crate::cli::{Cli, Command, ImportCommand, UserCommand};
 use crate::config::{ConfigError, Settings};
 use crate::startup::StartupError;
 use crate::store::StoreError;
@@ -52,6 +53,18 @@ pub fn run(cli: Cli) -> Result<ExitCode, CommandError> {
                 tracing::info!(database = %crate::store::redact(&settings.database_url), "the database schema is up to date");
                 drop(db);
                 Ok(ExitCode::SUCCESS)
+            }
+            Some(Command::User(UserCommand::Import {
+                file,
+                passwords_out,
+            })) => {
+                user_import::run(
+                    &settings,
+                    &open(&settings).await?,
+                    &file,
+                    passwords_out.as_deref(),
+                )
+                .await
             }
             Some(Command::User(command)) => user::run(&open(&settings).await?, command).await,
             Some(Command::Team(command)) => team::run(&open(&settings).await?, command).await,

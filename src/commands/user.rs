@@ -74,6 +74,11 @@ pub async fn run(db: &DatabaseConnection, command: UserCommand) -> Result<ExitCo
             }
             println!("{} user(s)", all.len());
         }
+        UserCommand::Import { .. } => {
+            return Err(CommandError::Other(
+                "user import runs through its own command handler".into(),
+            ));
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

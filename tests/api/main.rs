@@ -20,4 +20,5 @@ mod ops;
 mod pages;
 mod session;
 mod team_tools;
+mod user_import;
 mod xapi_rules;

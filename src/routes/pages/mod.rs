@@ -13,6 +13,7 @@ pub mod profile;
 pub mod reviews;
 pub mod teams;
 pub mod trainer;
+pub mod user_import;
 
 use actix_web::web;
 
@@ -22,6 +23,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(login::logout)
         .service(dashboard::show)
         .service(admin::show)
+        .service(user_import::import)
         .service(admin::create_user)
         .service(admin::reset_password)
         .service(admin::create_team)
