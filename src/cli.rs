@@ -56,6 +56,10 @@ pub enum Command {
     /// Convert questions from another tool into a quiz.md.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Load the demo organisation (teams, learners and weeks of progress)
+    /// into the database, print its logins and exit; does nothing when it
+    /// is loaded already.
+    Demo,
     /// Write a consistent copy of a live SQLite database to FILE.
     Backup {
         /// Where to write the copy; must not exist yet.

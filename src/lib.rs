@@ -11,6 +11,7 @@ pub mod commands;
 pub mod competency;
 pub mod config;
 pub mod content;
+pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod export;

@@ -2,6 +2,7 @@
 
 mod backup;
 mod check;
+mod demo;
 mod export;
 pub mod import;
 mod serve;
@@ -34,6 +35,8 @@ pub enum CommandError {
     Account(#[from] AccountError),
     #[error(transparent)]
     Backup(#[from] BackupError),
+    #[error(transparent)]
+    Demo(#[from] crate::demo::DemoError),
     #[error("cannot read the password from standard input: {0}")]
     Stdin(std::io::Error),
     #[error("the server stopped with an error: {0}")]
@@ -69,6 +72,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CommandError> {
             Some(Command::User(command)) => user::run(&open(&settings).await?, command).await,
             Some(Command::Team(command)) => team::run(&open(&settings).await?, command).await,
             Some(Command::Token(command)) => token::run(&open(&settings).await?, command).await,
+            Some(Command::Demo) => demo::run(&settings).await,
             Some(Command::Backup { file }) => backup::run(&open(&settings).await?, &file).await,
             Some(Command::Check(args)) => Ok(check::run(&settings, &args)),
             Some(Command::Export(command)) => {

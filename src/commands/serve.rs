@@ -8,9 +8,10 @@ use crate::startup::Application;
 pub async fn run(settings: &Settings, args: &ServeArgs) -> Result<ExitCode, CommandError> {
     let server = settings.server(args)?;
     if server.demo {
-        tracing::warn!(
-            "--demo is accepted but the demo organisation arrives with the manager tools"
-        );
+        let db = super::open(settings).await?;
+        let summary = super::demo::load(&db, &server.content_dir).await?;
+        print!("{}", summary.render());
+        drop(db);
     }
     let app = Application::build(server).await?;
     app.run_until_stopped()

@@ -12,6 +12,7 @@ mod cli;
 mod content_check;
 mod content_serving;
 mod curriculum;
+mod demo;
 mod errors;
 mod exports;
 mod item_analysis;
