@@ -55,6 +55,19 @@ pub struct ReviewView {
     pub reviewed_at: String,
     pub total: f64,
     pub max: i64,
+    /// `total` as people write it: 4, 4.5.
+    pub total_text: String,
+    /// `scores` as people write them.
+    pub scores_text: Vec<String>,
+}
+
+/// Points as people write them: no trailing `.0`.
+pub fn points_text(points: f64) -> String {
+    if points.fract() == 0.0 && points.abs() < 1e9 {
+        format!("{points:.0}")
+    } else {
+        format!("{points}")
+    }
 }
 
 /// One practice answer in the queue.
@@ -133,9 +146,12 @@ async fn reviewable_learners(
 fn review_view(row: &ReviewRow, reviewers: &HashMap<Uuid, String>) -> ReviewView {
     let scores: Vec<f64> = serde_json::from_str(&row.scores).unwrap_or_default();
     let rubric: Vec<Criterion> = serde_json::from_str(&row.rubric).unwrap_or_default();
+    let total: f64 = scores.iter().sum();
     ReviewView {
         id: row.id,
-        total: scores.iter().sum(),
+        total,
+        total_text: points_text(total),
+        scores_text: scores.iter().copied().map(points_text).collect(),
         max: rubric.iter().map(|c| c.points).sum(),
         scores,
         rubric,

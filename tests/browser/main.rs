@@ -16,7 +16,10 @@ mod helpers;
 
 mod driver;
 
+mod demo_company;
+
 mod language;
 mod learner;
 mod learning_flow;
 mod login;
+mod manager_tools;
