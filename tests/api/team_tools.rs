@@ -256,7 +256,9 @@ on_both_databases! {
 
         // The learner sees it on the dashboard.
         let dashboard = lea.client.get(app.url("/")).send().await.unwrap().text().await.unwrap();
-        assert!(dashboard.contains("Discovery basics"), "assignment on the dashboard");
+        let (_, section) = dashboard.split_once("id=\"assignments\"").expect("the assignments section");
+        let section = section.split("</section>").next().unwrap();
+        assert!(section.contains("/modules/discovery-basics") && section.contains(&later), "assignment with its due date on the dashboard: {section}");
 
         // Make Sam's discovery assignment three days late.
         let db = app.db().await;
