@@ -63,14 +63,16 @@ pub fn levels(
     out.write_record(LEVEL_COLUMNS)?;
     let framework = &catalog.course.framework;
     for team in teams {
+        let by_cell: std::collections::HashMap<(uuid::Uuid, &str), &Standing> = team
+            .standings
+            .iter()
+            .map(|s| ((s.user_id, s.competency.as_str()), s))
+            .collect();
         for member in team.members {
             let targets = role_targets(catalog, member.job_role.as_deref());
             for c in &framework.competencies {
                 let id = c.id.value.as_str();
-                let standing = team
-                    .standings
-                    .iter()
-                    .find(|s| s.user_id == member.id && s.competency == id);
+                let standing = by_cell.get(&(member.id, id)).copied();
                 let level = standing.map_or(0, |s| s.level);
                 let target = targets.get(id).copied().unwrap_or(0);
                 let mastery = |l: u8| {
