@@ -52,6 +52,8 @@ struct FileSettings {
     behind_proxy: Option<bool>,
     session_days: Option<u32>,
     public_url: Option<String>,
+    desired_retention: Option<f64>,
+    daily_review_cap: Option<u64>,
 }
 
 /// A secret that never prints.
@@ -108,6 +110,12 @@ pub struct ServerSettings {
     /// The address people reach the server at (behind a proxy, the proxy's):
     /// the base of xAPI activity IRIs.
     pub public_url: String,
+    /// What scheduling reads the time from (tests shift it).
+    pub clock: crate::clock::Clock,
+    /// FSRS desired retention for daily review, 0.7..=0.99.
+    pub desired_retention: f64,
+    /// The most review cards a learner answers per day.
+    pub daily_review_cap: u64,
 }
 
 impl Settings {
@@ -162,6 +170,15 @@ impl Settings {
         Ok(ServerSettings {
             bind,
             public_url: self.public_url(bind),
+            clock: crate::clock::Clock::system(),
+            desired_retention: self
+                .file
+                .desired_retention
+                .unwrap_or(crate::review::scheduler::DEFAULT_DESIRED_RETENTION),
+            daily_review_cap: self
+                .file
+                .daily_review_cap
+                .unwrap_or(crate::review::cards::DEFAULT_DAILY_CAP),
             content_dir: args.content.clone().unwrap_or_else(|| self.content_dir()),
             database_url: self.database_url.clone(),
             secret,

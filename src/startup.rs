@@ -38,6 +38,8 @@ pub enum StartupError {
     Templates(#[from] crate::templates::TemplateError),
     #[error(transparent)]
     Catalogs(#[from] crate::i18n::CatalogError),
+    #[error("daily review settings: {0}; fix `desired_retention` in salesdojo.toml")]
+    Review(String),
     #[error(
         "cannot listen on {addr}: {source}. Is another server using that port? Choose another with --bind or SALESDOJO_BIND"
     )]
@@ -127,6 +129,11 @@ impl Application {
             metrics,
             library,
             started_at,
+            review: crate::review::cards::ReviewConfig {
+                scheduler: crate::review::scheduler::Scheduler::new(settings.desired_retention)
+                    .map_err(|e| StartupError::Review(e.to_string()))?,
+                daily_cap: settings.daily_review_cap,
+            },
             settings: settings.clone(),
         });
 

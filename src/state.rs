@@ -25,6 +25,8 @@ pub struct AppState {
     /// The live content catalog and its load status.
     pub library: Arc<crate::library::Library>,
     pub started_at: Instant,
+    /// Daily review: the FSRS scheduler and the daily cap.
+    pub review: crate::review::cards::ReviewConfig,
 }
 
 /// Gauges refreshed when /metrics is scraped.

@@ -9,6 +9,7 @@ use sea_orm_migration::prelude::*;
 mod m20261123_000001_create_accounts;
 mod m20261123_000002_create_learning;
 mod m20261123_000003_create_team_tools;
+mod m20261124_000004_create_review_cards;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_create_accounts::Migration),
             Box::new(m20261123_000002_create_learning::Migration),
             Box::new(m20261123_000003_create_team_tools::Migration),
+            Box::new(m20261124_000004_create_review_cards::Migration),
         ]
     }
 }

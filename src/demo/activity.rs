@@ -28,7 +28,7 @@ use crate::learning::{LearningError, attempts, journey, lessons, runs};
 use crate::management::assignments::{self, AssignInput, Assignable};
 use crate::management::{reviews, team_members};
 use crate::store::entities::{
-    assignment, enrolment, evidence, module_completion, practice_answer, quiz_attempt,
+    assignment, enrolment, evidence, module_completion, practice_answer, quiz_attempt, review_card,
     roleplay_run, rubric_review,
 };
 use crate::store::{now, standings};
@@ -133,6 +133,10 @@ pub(super) async fn simulate(
             assigned: &assigned,
             today,
             counts: &mut counts,
+            scheduler: crate::review::scheduler::Scheduler::new(
+                crate::review::scheduler::DEFAULT_DESIRED_RETENTION,
+            )
+            .map_err(|e| DemoError::Learning(e.to_string()))?,
         };
         sim.enrol(&learner.user, plan, &mut rng).await?;
         for (module_id, day) in &plan.studied {
@@ -142,6 +146,7 @@ pub(super) async fn simulate(
         }
     }
     review(db, catalog, cast, today, &mut counts).await?;
+    daily_reviews(db, catalog, cast, today).await?;
 
     let competencies: BTreeSet<String> = catalog
         .course
@@ -308,6 +313,8 @@ struct Learner<'a> {
     assigned: &'a HashSet<(Uuid, String)>,
     today: OffsetDateTime,
     counts: &'a mut Counts,
+    /// Schedules the review cards quiz answers create.
+    scheduler: crate::review::scheduler::Scheduler,
 }
 
 impl Learner<'_> {
@@ -454,8 +461,14 @@ impl Learner<'_> {
             }
         }
         let attempt_id = row.id;
-        let submitted =
-            attempts::submit(self.db, self.catalog, row, &Value::Object(answers)).await?;
+        let submitted = attempts::submit(
+            self.db,
+            self.catalog,
+            &self.scheduler,
+            row,
+            &Value::Object(answers),
+        )
+        .await?;
         self.counts.quiz_attempts += 1;
         let seconds = i32::try_from(shown.len()).unwrap_or(10) * rng.i32(25..=70);
         let submitted_at = at + Duration::seconds(i64::from(seconds));
@@ -471,6 +484,25 @@ impl Learner<'_> {
             .filter(evidence::Column::Origin.eq(attempt_id))
             .exec(self.db)
             .await?;
+        // Cards this attempt made: answered then, due one interval later.
+        for card in review_card::Entity::find()
+            .filter(review_card::Column::UserId.eq(self.user_id))
+            .filter(review_card::Column::CreatedAt.gte(since))
+            .all(self.db)
+            .await?
+        {
+            let interval = card.due - card.last_review;
+            review_card::Entity::update_many()
+                .col_expr(review_card::Column::CreatedAt, Expr::value(submitted_at))
+                .col_expr(review_card::Column::LastReview, Expr::value(submitted_at))
+                .col_expr(
+                    review_card::Column::Due,
+                    Expr::value(submitted_at + interval),
+                )
+                .filter(review_card::Column::Id.eq(card.id))
+                .exec(self.db)
+                .await?;
+        }
         self.close_assignment(module, since, submitted_at).await?;
         Ok(submitted.passed.unwrap_or(false))
     }
@@ -613,6 +645,79 @@ fn answer(question: &RenderedQuestion, right: bool, rng: &mut fastrand::Rng) -> 
 }
 
 /// The trainer and the managers review about half of the practice answers,
+/// Engaged learners do their daily review on some evenings, through the
+/// review service at the simulated moment, so their cards carry weeks of
+/// history and the heatmap shows who keeps their skills fresh and whose
+/// skills fade.
+async fn daily_reviews(
+    db: &DatabaseConnection,
+    catalog: &Catalog,
+    cast: &Cast,
+    today: OffsetDateTime,
+) -> Result<(), DemoError> {
+    let config = crate::review::cards::ReviewConfig {
+        scheduler: crate::review::scheduler::Scheduler::new(
+            crate::review::scheduler::DEFAULT_DESIRED_RETENTION,
+        )
+        .map_err(|e| DemoError::Learning(e.to_string()))?,
+        daily_cap: crate::review::cards::DEFAULT_DAILY_CAP,
+    };
+    for (index, learner) in cast.learners.iter().enumerate() {
+        let mut rng = rng_for(index + 1_000);
+        let habit = learner.spec.engagement * 0.35;
+        if habit < 0.2 {
+            continue;
+        }
+        for days_ago in (1..=learner.spec.started_days_ago.min(28)).rev() {
+            if rng.f64() >= habit {
+                continue;
+            }
+            let at = moment(
+                today,
+                days_ago,
+                19,
+                u8::try_from(rng.u32(0..60)).unwrap_or(0),
+            );
+            let session =
+                crate::review::cards::due(db, catalog, &config, &learner.user, at, LANGUAGE)
+                    .await
+                    .map_err(|e| DemoError::Learning(e.to_string()))?;
+            for card in session.cards {
+                let Some(question) = catalog
+                    .module(&card.module_id)
+                    .and_then(|m| m.quiz.as_ref())
+                    .and_then(|q| {
+                        q.questions
+                            .default
+                            .iter()
+                            .find(|q| q.id == card.question.id)
+                    })
+                else {
+                    continue;
+                };
+                let right = rng.f64() < (0.45 + 0.5 * learner.spec.skill).min(0.97);
+                let mut answers = Map::new();
+                answers.insert(question.id.clone(), answer(question, right, &mut rng));
+                crate::review::cards::answer(
+                    db,
+                    &crate::review::cards::ReviewContext {
+                        catalog,
+                        config: &config,
+                        now: at,
+                        language: LANGUAGE,
+                    },
+                    &learner.user,
+                    card.card_id,
+                    &Value::Object(answers),
+                )
+                .await
+                .map_err(|e| DemoError::Learning(e.to_string()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// a day or a few after they were written; the newest wait in the queue.
 async fn review(
     db: &DatabaseConnection,

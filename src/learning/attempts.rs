@@ -21,10 +21,10 @@ use crate::store::{StoreError, now, progress};
 /// What is kept of each question's result (the HTML is rendered from the
 /// catalog when shown, in the viewer's language).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct StoredQuestion {
-    id: String,
-    score: f64,
-    correct: bool,
+pub(crate) struct StoredQuestion {
+    pub(crate) id: String,
+    pub(crate) score: f64,
+    pub(crate) correct: bool,
 }
 
 /// An option as an attempt shows it: `id` is its index in the source file.
@@ -242,16 +242,19 @@ pub async fn load(
     Ok((row, access))
 }
 
-fn bank_index(questions: &[RenderedQuestion]) -> HashMap<&str, &RenderedQuestion> {
+pub(crate) fn bank_index(questions: &[RenderedQuestion]) -> HashMap<&str, &RenderedQuestion> {
     questions.iter().map(|q| (q.id.as_str(), q)).collect()
 }
 
 /// Submits answers (a JSON object, question id -> option ids or text).
 /// Submitting an attempt that already has a result returns that result and
 /// stores nothing. The attempt and its evidence are written in one transaction.
+/// Scores and stores an attempt with its evidence, and makes a review card
+/// (scheduled by `scheduler`) for each question answered for the first time.
 pub async fn submit(
     db: &DatabaseConnection,
     catalog: &Catalog,
+    scheduler: &crate::review::scheduler::Scheduler,
     row: AttemptRow,
     raw_answers: &serde_json::Value,
 ) -> Result<AttemptRow, LearningError> {
@@ -324,6 +327,15 @@ pub async fn submit(
     .await?;
     if landed {
         evidence::record(&tx, row.user_id, evidence_rows, submitted_at).await?;
+        crate::review::cards::create_from_quiz(
+            &tx,
+            scheduler,
+            row.user_id,
+            module,
+            &stored,
+            submitted_at,
+        )
+        .await?;
         if outcome.passed {
             let read = progress::completions(&tx, row.user_id)
                 .await?
@@ -348,11 +360,11 @@ pub async fn submit(
         .ok_or_else(|| LearningError::NotFound(format!("attempt {} is gone", row.id)))
 }
 
-fn kind_name(kind: QuestionKind) -> String {
+pub(crate) fn kind_name(kind: QuestionKind) -> String {
     kind.as_str().to_owned()
 }
 
-fn option_view(question: &RenderedQuestion, index: usize) -> Option<OptionView> {
+pub(crate) fn option_view(question: &RenderedQuestion, index: usize) -> Option<OptionView> {
     question.options.get(index).map(|o| OptionView {
         id: o.index,
         html: o.html.clone(),
@@ -428,7 +440,7 @@ pub async fn view(
     })
 }
 
-fn result_view(
+pub(crate) fn result_view(
     question: &RenderedQuestion,
     stored: &StoredQuestion,
     answer: Option<&Answer>,

@@ -8,6 +8,7 @@ pub mod evidence;
 pub mod feedback;
 pub mod login_attempts;
 pub mod progress;
+pub mod review_cards;
 pub mod reviews;
 pub mod runs;
 pub mod sessions;

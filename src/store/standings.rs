@@ -81,10 +81,18 @@ pub async fn refresh(
         .filter(evidence::Column::Competency.is_in(competencies.iter().cloned()))
         .all(db)
         .await?;
-    let history: Vec<_> = rows
+    let mut history: Vec<_> = rows
         .into_iter()
         .filter_map(super::evidence::to_evidence)
         .collect();
+    // Overdue review cards weaken their questions' results (issue 8);
+    // retrievability does not depend on the desired retention.
+    let cards = super::review_cards::all_of(db, user_id).await?;
+    if let Ok(scheduler) = crate::review::scheduler::Scheduler::new(
+        crate::review::scheduler::DEFAULT_DESIRED_RETENTION,
+    ) {
+        crate::review::retention::apply(&mut history, &cards, &scheduler, at);
+    }
     let standings = competency::profile(
         &history,
         competencies.iter().map(|c| (c.as_str(), 0)),

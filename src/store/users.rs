@@ -96,6 +96,7 @@ pub async fn create(db: &impl TransactionTrait, new: NewUser) -> Result<User, Cr
         password_hash: Set(Some(new.password_hash)),
         job_role: Set(new.job_role),
         language: Set(None),
+        time_zone: Set(None),
         created_at: Set(timestamp),
         updated_at: Set(timestamp),
     }

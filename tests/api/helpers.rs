@@ -26,6 +26,8 @@ pub struct TestApp {
     pub backend: Backend,
     /// Holds the SQLite file (and anything else) until the test ends.
     pub dir: tempfile::TempDir,
+    /// The server's scheduling clock: `advance` it to travel in time.
+    pub clock: salesdojo::clock::Clock,
 }
 
 /// The PostgreSQL server for tests; trust auth, user postgres.
@@ -123,6 +125,9 @@ pub fn test_settings(database_url: String, content_dir: PathBuf) -> ServerSettin
         watch: false,
         demo: false,
         public_url: "https://dojo.example.com".to_owned(),
+        clock: salesdojo::clock::Clock::system(),
+        desired_retention: 0.9,
+        daily_review_cap: 20,
     }
 }
 
@@ -161,16 +166,25 @@ pub async fn spawn_app_with_content(
     backend: Backend,
     content: impl FnOnce(&std::path::Path) -> PathBuf,
 ) -> Option<TestApp> {
+    spawn_app_with(backend, content, |_| {}).await
+}
+
+/// Like [`spawn_app_with_content`], with settings changed by `tweak` first.
+pub async fn spawn_app_with(
+    backend: Backend,
+    content: impl FnOnce(&std::path::Path) -> PathBuf,
+    tweak: impl FnOnce(&mut ServerSettings),
+) -> Option<TestApp> {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let database_url = fresh_database(backend, dir.path()).await?;
     let content_dir = content(dir.path());
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind a random port");
-    let app = Application::build_with_listener(
-        test_settings(database_url.clone(), content_dir),
-        listener,
-    )
-    .await
-    .expect("the application starts");
+    let mut settings = test_settings(database_url.clone(), content_dir);
+    tweak(&mut settings);
+    let clock = settings.clock.clone();
+    let app = Application::build_with_listener(settings, listener)
+        .await
+        .expect("the application starts");
     let port = app.port();
     tokio::spawn(app.run_until_stopped());
     let test_app = TestApp {
@@ -178,6 +192,7 @@ pub async fn spawn_app_with_content(
         database_url,
         backend,
         dir,
+        clock,
     };
     test_app
         .create_user(ADMIN_EMAIL, "Ada Admin", &["admin"])

@@ -12,6 +12,7 @@ mod cli;
 mod content_check;
 mod content_serving;
 mod curriculum;
+mod daily_review;
 mod demo;
 mod errors;
 mod exports;

@@ -18,7 +18,7 @@ use crate::learning::roleplay::Move;
 use crate::learning::runs::{self as run_service, MoveView, RunView, SceneView};
 use crate::learning::{LearningError, access, rfc3339};
 use crate::state::AppState;
-use crate::store::{evidence, now};
+use crate::store::evidence;
 
 /// `POST /modules/{id}/complete`.
 #[derive(Debug, Serialize, ToSchema)]
@@ -168,7 +168,14 @@ pub async fn submit_attempt(
         .into());
     }
     let catalog = state.library.catalog();
-    let row = attempt_service::submit(&state.db, &catalog, row, &body.answers).await?;
+    let row = attempt_service::submit(
+        &state.db,
+        &catalog,
+        &state.review.scheduler,
+        row,
+        &body.answers,
+    )
+    .await?;
     let view = attempt_service::view(&state.db, &catalog, &row, lang.tag()).await?;
     view.result
         .map(web::Json)
@@ -307,7 +314,10 @@ pub async fn competencies(
     let lang = request_language(&req, Some(&identity));
     let user = &identity.user;
     let catalog = state.library.catalog();
-    let history = evidence::history(&state.db, user.id).await?;
+    let at = state.settings.clock.now();
+    let mut history = evidence::history(&state.db, user.id).await?;
+    let cards = crate::store::review_cards::all_of(&state.db, user.id).await?;
+    crate::review::retention::apply(&mut history, &cards, &state.review.scheduler, at);
     let done = journey::done(&state.db, user.id).await?;
     Ok(web::Json(profile::build(
         &catalog,
@@ -315,7 +325,7 @@ pub async fn competencies(
         &history,
         &done,
         lang.tag(),
-        now(),
+        at,
         &ModelSettings::default(),
     )))
 }

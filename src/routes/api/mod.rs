@@ -2,6 +2,7 @@
 //! with `.service()` so that it appears in the OpenAPI document.
 
 pub mod analysis;
+pub mod daily_review;
 pub mod export;
 pub mod learning;
 pub mod me;
@@ -58,4 +59,6 @@ pub fn scope() -> Scope<
         .service(analysis::my_feedback)
         .service(analysis::give_feedback)
         .service(export::xapi)
+        .service(daily_review::list)
+        .service(daily_review::answer)
 }

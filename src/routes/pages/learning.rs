@@ -299,7 +299,7 @@ pub async fn submit_attempt(
         .unwrap_or_default();
     let answers = answers_from_form(&shown, &kinds, &form);
     let raw = Value::Object(answers.clone());
-    match attempt_service::submit(&state.db, &catalog, row, &raw).await {
+    match attempt_service::submit(&state.db, &catalog, &state.review.scheduler, row, &raw).await {
         Ok(row) => Ok(redirect(&format!("/attempts/{}#result", row.id))),
         Err(LearningError::Invalid(message)) => {
             attempt_page(&state, &req, &identity.user, &id, Some(message), &answers).await

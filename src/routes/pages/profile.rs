@@ -10,7 +10,7 @@ use crate::error::PageError;
 use crate::learning::{journey, profile};
 use crate::radar::{RadarAxis, RadarLabels, render_radar};
 use crate::state::AppState;
-use crate::store::{evidence, now};
+use crate::store::evidence;
 use crate::views::{page_context, render};
 
 #[get("/profile")]
@@ -23,7 +23,10 @@ pub async fn show(
     let lang = language.tag();
     let user = &identity.user;
     let catalog = state.library.catalog();
-    let history = evidence::history(&state.db, user.id).await?;
+    let at = state.settings.clock.now();
+    let mut history = evidence::history(&state.db, user.id).await?;
+    let cards = crate::store::review_cards::all_of(&state.db, user.id).await?;
+    crate::review::retention::apply(&mut history, &cards, &state.review.scheduler, at);
     let done = journey::done(&state.db, user.id).await?;
     let view = profile::build(
         &catalog,
@@ -31,7 +34,7 @@ pub async fn show(
         &history,
         &done,
         lang,
-        now(),
+        at,
         &ModelSettings::default(),
     );
     let text = |key: &str| state.catalogs.text(language, key).to_owned();

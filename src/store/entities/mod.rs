@@ -10,6 +10,8 @@ pub mod module_completion;
 pub mod module_feedback;
 pub mod practice_answer;
 pub mod quiz_attempt;
+pub mod review_answer;
+pub mod review_card;
 pub mod roleplay_run;
 pub mod rubric_review;
 pub mod session;

@@ -10,6 +10,8 @@ pub struct Model {
     pub password_hash: Option<String>,
     pub job_role: Option<String>,
     pub language: Option<String>,
+    /// IANA time zone name (e.g. Asia/Shanghai) for showing due dates; UTC when unset.
+    pub time_zone: Option<String>,
     pub created_at: TimeDateTimeWithTimeZone,
     pub updated_at: TimeDateTimeWithTimeZone,
 }

@@ -1,0 +1,212 @@
+//! Review cards (one per learner and quiz question) and the answers given
+//! in daily review.
+
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::entities::{review_answer, review_card};
+use super::{StoreError, new_id};
+
+pub use super::entities::review_card::Model as CardRow;
+
+/// The scheduling state written after an answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Schedule {
+    pub stability: f64,
+    pub difficulty: f64,
+    pub reps: i32,
+    pub lapses: i32,
+    pub last_rating: String,
+    pub last_review: OffsetDateTime,
+    pub due: OffsetDateTime,
+}
+
+/// What a new card is about.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewCard {
+    pub module_id: String,
+    pub question_id: String,
+    pub competency: String,
+    pub level: i16,
+    pub weight: f64,
+}
+
+/// The learner's cards for these questions of a module.
+pub async fn of_questions(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    module_id: &str,
+) -> Result<Vec<CardRow>, StoreError> {
+    Ok(review_card::Entity::find()
+        .filter(review_card::Column::UserId.eq(user_id))
+        .filter(review_card::Column::ModuleId.eq(module_id))
+        .all(db)
+        .await?)
+}
+
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    card: NewCard,
+    schedule: Schedule,
+    at: OffsetDateTime,
+) -> Result<CardRow, StoreError> {
+    Ok(review_card::ActiveModel {
+        id: Set(new_id()),
+        user_id: Set(user_id),
+        module_id: Set(card.module_id),
+        question_id: Set(card.question_id),
+        competency: Set(card.competency),
+        level: Set(card.level),
+        weight: Set(card.weight),
+        stability: Set(schedule.stability),
+        difficulty: Set(schedule.difficulty),
+        reps: Set(schedule.reps),
+        lapses: Set(schedule.lapses),
+        last_rating: Set(schedule.last_rating),
+        last_review: Set(schedule.last_review),
+        due: Set(schedule.due),
+        created_at: Set(at),
+    }
+    .insert(db)
+    .await?)
+}
+
+/// Writes a card's new schedule, only if it still has the review time the
+/// caller read (so two answers to the same card at once count once).
+/// Returns whether it was written.
+pub async fn reschedule(
+    db: &impl ConnectionTrait,
+    card: &CardRow,
+    schedule: Schedule,
+) -> Result<bool, StoreError> {
+    use sea_orm::sea_query::Expr;
+    let result = review_card::Entity::update_many()
+        .col_expr(
+            review_card::Column::Stability,
+            Expr::value(schedule.stability),
+        )
+        .col_expr(
+            review_card::Column::Difficulty,
+            Expr::value(schedule.difficulty),
+        )
+        .col_expr(review_card::Column::Reps, Expr::value(schedule.reps))
+        .col_expr(review_card::Column::Lapses, Expr::value(schedule.lapses))
+        .col_expr(
+            review_card::Column::LastRating,
+            Expr::value(schedule.last_rating),
+        )
+        .col_expr(
+            review_card::Column::LastReview,
+            Expr::value(schedule.last_review),
+        )
+        .col_expr(review_card::Column::Due, Expr::value(schedule.due))
+        .filter(review_card::Column::Id.eq(card.id))
+        .filter(review_card::Column::LastReview.eq(card.last_review))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<CardRow>, StoreError> {
+    Ok(review_card::Entity::find_by_id(id).one(db).await?)
+}
+
+/// Cards due at `now`, oldest due first, at most `limit`.
+pub async fn due(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    now: OffsetDateTime,
+    limit: u64,
+) -> Result<Vec<CardRow>, StoreError> {
+    Ok(review_card::Entity::find()
+        .filter(review_card::Column::UserId.eq(user_id))
+        .filter(review_card::Column::Due.lte(now))
+        .order_by_asc(review_card::Column::Due)
+        .order_by_asc(review_card::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
+/// How many cards are due at `now`.
+pub async fn due_count(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    now: OffsetDateTime,
+) -> Result<u64, StoreError> {
+    Ok(review_card::Entity::find()
+        .filter(review_card::Column::UserId.eq(user_id))
+        .filter(review_card::Column::Due.lte(now))
+        .count(db)
+        .await?)
+}
+
+/// Every card of the learner, soonest due first.
+pub async fn all_of(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Vec<CardRow>, StoreError> {
+    Ok(review_card::Entity::find()
+        .filter(review_card::Column::UserId.eq(user_id))
+        .order_by_asc(review_card::Column::Due)
+        .order_by_asc(review_card::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Every card of these learners (manager views).
+pub async fn of_users(
+    db: &impl ConnectionTrait,
+    user_ids: impl IntoIterator<Item = Uuid>,
+) -> Result<Vec<CardRow>, StoreError> {
+    Ok(review_card::Entity::find()
+        .filter(review_card::Column::UserId.is_in(user_ids))
+        .all(db)
+        .await?)
+}
+
+pub struct NewAnswer {
+    pub card_id: Uuid,
+    pub user_id: Uuid,
+    pub answer_json: String,
+    pub score: f64,
+    pub rating: String,
+    pub elapsed_days: i32,
+    pub answered_at: OffsetDateTime,
+}
+
+pub async fn record_answer(db: &impl ConnectionTrait, new: NewAnswer) -> Result<(), StoreError> {
+    review_answer::ActiveModel {
+        id: Set(new_id()),
+        card_id: Set(new.card_id),
+        user_id: Set(new.user_id),
+        answer: Set(new.answer_json),
+        score: Set(new.score),
+        rating: Set(new.rating),
+        elapsed_days: Set(new.elapsed_days),
+        answered_at: Set(new.answered_at),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// When the learner answered review cards at or after `since`, oldest first
+/// (for the streak and today's count).
+pub async fn answer_times(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    since: OffsetDateTime,
+) -> Result<Vec<OffsetDateTime>, StoreError> {
+    Ok(review_answer::Entity::find()
+        .select_only()
+        .column(review_answer::Column::AnsweredAt)
+        .filter(review_answer::Column::UserId.eq(user_id))
+        .filter(review_answer::Column::AnsweredAt.gte(since))
+        .order_by_asc(review_answer::Column::AnsweredAt)
+        .into_tuple()
+        .all(db)
+        .await?)
+}

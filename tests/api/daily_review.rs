@@ -1,0 +1,225 @@
+//! Daily review over HTTP on both databases, travelling in time with the
+//! server's clock: quiz answers become cards, cards come due, wrong answers
+//! lower mastery and right ones restore it; the daily cap; isolation.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use time::Duration;
+
+use crate::helpers::{Backend, Session, TestApp, error_of, spawn_app_with};
+use crate::learning::course;
+use crate::on_both_databases;
+
+async fn quiz(app: &TestApp, learner: &Session, module: &str, answers: Value) {
+    let started: Value = learner
+        .post_json(
+            app,
+            &format!("/api/v1/modules/{module}/attempts"),
+            &json!({}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = started["attempt_id"].as_str().unwrap();
+    let done = learner
+        .put_json(
+            app,
+            &format!("/api/v1/attempts/{id}"),
+            &json!({"answers": answers}),
+        )
+        .await;
+    assert_eq!(done.status(), StatusCode::OK);
+}
+
+async fn discovery(app: &TestApp, learner: &Session) -> Value {
+    let (_, profile) = learner.get_json(app, "/api/v1/me/competencies").await;
+    profile["competencies"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["id"] == "discovery").cloned())
+        .unwrap()
+}
+
+async fn answer(app: &TestApp, learner: &Session, card: &Value, right: bool) -> Value {
+    let question = card["question"]["id"].as_str().unwrap();
+    let value = match (question, right) {
+        ("first-question", true) => json!([1]),
+        ("first-question", false) => json!([0]),
+        ("open-questions", true) => json!([0, 1]),
+        ("open-questions", false) => json!([2]),
+        (other, _) => panic!("unexpected question {other}"),
+    };
+    let response = learner
+        .post_json(
+            app,
+            &format!("/api/v1/me/reviews/{}", card["card_id"].as_str().unwrap()),
+            &json!({"answers": {question: value}}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json().await.unwrap()
+}
+
+on_both_databases! {
+    content = course;
+
+    async fn forgetting_lowers_mastery_and_reviewing_restores_it(app) {
+        app.create_learner("lea@example.com", "Lea", "new-hire").await;
+        let lea = app.login("lea@example.com").await;
+        quiz(&app, &lea, "discovery-basics", json!({"first-question": [1], "open-questions": [0, 1]})).await;
+        assert_eq!(discovery(&app, &lea).await["level"], 1);
+
+        let (_, all) = lea.get_json(&app, "/api/v1/me/reviews?scope=all").await;
+        let all = all.as_array().unwrap();
+        assert_eq!(all.len(), 2, "one card per question answered: {all:?}");
+        for card in all {
+            assert_eq!(card["last_rating"], "good");
+            assert!(card["stability"].as_f64().unwrap() > 0.0 && card["difficulty"].as_f64().unwrap() > 0.0);
+            assert!((card["retrievability"].as_f64().unwrap() - 1.0).abs() < 1e-6);
+        }
+        let (_, today) = lea.get_json(&app, "/api/v1/me/reviews").await;
+        assert_eq!(today["due_now"], 0, "nothing due right after the quiz");
+        assert!(today["next_due_at"].is_string());
+
+        // Three days on, both are due; answering them wrong lowers mastery.
+        app.clock.advance(Duration::days(3));
+        let (_, due) = lea.get_json(&app, "/api/v1/me/reviews").await;
+        assert_eq!(due["due_now"], 2, "{due}");
+        let cards = due["cards"].as_array().unwrap().clone();
+        for card in &cards {
+            assert!(!card["question"]["prompt_html"].as_str().unwrap().is_empty());
+            let outcome = answer(&app, &lea, card, false).await;
+            assert_eq!(outcome["rating"], "again");
+            assert_eq!(outcome["result"]["correct"], false);
+            assert!(outcome["result"]["explanation_html"].is_string() || outcome["result"]["right_answer"].is_object());
+        }
+        let forgot = discovery(&app, &lea).await;
+        assert_eq!(forgot["level"], 0, "{forgot}");
+        assert_eq!(forgot["mastery"]["1"], 0.0);
+        assert_eq!(app.count("evidence", "source = 'review'").await, 2);
+
+        // A card answered wrong comes back soon; answered right it restores mastery.
+        app.clock.advance(Duration::days(2));
+        let (_, again) = lea.get_json(&app, "/api/v1/me/reviews").await;
+        assert_eq!(again["due_now"], 2, "{again}");
+        for card in again["cards"].as_array().unwrap() {
+            let outcome = answer(&app, &lea, card, true).await;
+            assert_eq!(outcome["rating"], "good");
+            assert!(outcome["interval_days"].as_i64().unwrap() >= 1);
+        }
+        let restored = discovery(&app, &lea).await;
+        assert_eq!(restored["level"], 1, "{restored}");
+        assert_eq!(restored["mastery"]["1"], 1.0);
+        let sources: Vec<&str> = restored["evidence"].as_array().unwrap().iter().map(|e| e["source"].as_str().unwrap()).collect();
+        assert!(sources.iter().all(|s| *s == "review" || *s == "completion"), "review results supersede the quiz's: {sources:?}");
+
+        // A card not due yet, a malformed answer, another learner's card.
+        let (_, all) = lea.get_json(&app, "/api/v1/me/reviews?scope=all").await;
+        let card = all[0]["card_id"].as_str().unwrap().to_owned();
+        let early = lea.post_json(&app, &format!("/api/v1/me/reviews/{card}"), &json!({"answers": {"first-question": [1]}})).await;
+        assert_eq!(error_of(early).await.0, StatusCode::CONFLICT);
+        app.create_learner("max@example.com", "Max", "new-hire").await;
+        let max = app.login("max@example.com").await;
+        let theirs = max.post_json(&app, &format!("/api/v1/me/reviews/{card}"), &json!({"answers": {"first-question": [1]}})).await;
+        assert_eq!(error_of(theirs).await.0, StatusCode::NOT_FOUND);
+        let (_, max_cards) = max.get_json(&app, "/api/v1/me/reviews?scope=all").await;
+        assert_eq!(max_cards, json!([]));
+        let (status, _) = lea.get_json(&app, "/api/v1/me/reviews?scope=everything").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        app.clock.advance(Duration::days(60));
+        let (status, _, message) = error_of(lea.post_json(&app, &format!("/api/v1/me/reviews/{card}"), &json!({"answers": {"first-question": "x"}})).await).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{message}");
+    }
+
+    async fn overdue_cards_weaken_their_evidence(app) {
+        app.create_learner("lea@example.com", "Lea", "new-hire").await;
+        let lea = app.login("lea@example.com").await;
+        quiz(&app, &lea, "discovery-basics", json!({"first-question": [1], "open-questions": [0, 1]})).await;
+        let fresh = discovery(&app, &lea).await;
+        assert_eq!(fresh["mastery"]["1"], 1.0);
+        // Both cards are due in 2 days; 60 days later they are far more than
+        // one interval overdue, so their results count at their retrievability.
+        app.clock.advance(Duration::days(60));
+        let faded = discovery(&app, &lea).await;
+        let mastery = faded["mastery"]["1"].as_f64().unwrap();
+        assert!(mastery < 0.8 && mastery > 0.0, "{faded}");
+        assert_eq!(faded["level"], 0, "a forgotten skill loses its level");
+        let (_, all) = lea.get_json(&app, "/api/v1/me/reviews?scope=all").await;
+        let r = all[0]["retrievability"].as_f64().unwrap();
+        assert!((r - mastery).abs() < 1e-6, "mastery is the retrievability of both cards: {r} vs {mastery}");
+    }
+}
+
+async fn capped_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, course, |settings| settings.daily_review_cap = 3).await
+}
+
+#[tokio::test]
+async fn the_daily_cap_limits_a_session_and_mixes_modules_sqlite() {
+    let app = capped_app(Backend::Sqlite)
+        .await
+        .expect("SQLite is always available");
+    daily_cap_and_mixing(app).await;
+}
+
+#[tokio::test]
+async fn the_daily_cap_limits_a_session_and_mixes_modules_postgres() {
+    let Some(app) = capped_app(Backend::Postgres).await else {
+        return;
+    };
+    daily_cap_and_mixing(app).await;
+}
+
+async fn daily_cap_and_mixing(app: TestApp) {
+    app.create_learner("lea@example.com", "Lea", "new-hire")
+        .await;
+    let lea = app.login("lea@example.com").await;
+    quiz(
+        &app,
+        &lea,
+        "discovery-basics",
+        json!({"first-question": [0], "open-questions": [2]}),
+    )
+    .await;
+    quiz(
+        &app,
+        &lea,
+        "closing-the-deal",
+        json!({"vdt": "no idea", "ask-decision": [1]}),
+    )
+    .await;
+    app.clock.advance(Duration::days(2));
+    let (_, due) = lea.get_json(&app, "/api/v1/me/reviews").await;
+    assert_eq!(due["due_now"], 4, "{due}");
+    assert_eq!(due["daily_cap"], 3);
+    let cards = due["cards"].as_array().unwrap();
+    assert_eq!(cards.len(), 3, "the cap");
+    assert_ne!(
+        cards[0]["module_id"], cards[1]["module_id"],
+        "mixed across modules: {cards:?}"
+    );
+    // One answered: two left today, whatever is due.
+    let first = &cards[0];
+    let module = first["module_id"].as_str().unwrap();
+    let question = first["question"]["id"].as_str().unwrap();
+    let value = match question {
+        "first-question" => json!([1]),
+        "open-questions" => json!([0, 1]),
+        "vdt" => json!("VDT"),
+        _ => json!([0]),
+    };
+    let outcome: Value = lea
+        .post_json(
+            &app,
+            &format!("/api/v1/me/reviews/{}", first["card_id"].as_str().unwrap()),
+            &json!({"answers": {question: value}}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(outcome["rating"], "good", "{module}/{question}: {outcome}");
+    let (_, after) = lea.get_json(&app, "/api/v1/me/reviews").await;
+    assert_eq!(after["reviewed_today"], 1);
+    assert_eq!(after["cards"].as_array().unwrap().len(), 2);
+}
