@@ -508,3 +508,80 @@ mod tests {
         assert_eq!(streak(&[], date!(2026 - 11 - 24)), 0);
     }
 }
+
+/// How today's review went, and the habit behind it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TodaySummary {
+    /// Cards answered today.
+    pub answered: usize,
+    /// Of those, answered right or partly right (kept).
+    pub kept: usize,
+    /// Days in a row with a review, ending today or yesterday.
+    pub streak: u32,
+    /// Cards due now.
+    pub due_now: u64,
+    /// When the next card falls due, if none is due now.
+    pub next_due_at: Option<String>,
+}
+
+pub async fn today(
+    db: &impl ConnectionTrait,
+    user: &User,
+    now: OffsetDateTime,
+) -> Result<TodaySummary, StoreError> {
+    let answers = review_cards::answers_since(db, user.id, start_of_day(now)).await?;
+    let year = review_cards::answer_times(db, user.id, now - time::Duration::days(366)).await?;
+    let due_now = review_cards::due_count(db, user.id, now).await?;
+    let next_due_at = if due_now == 0 {
+        review_cards::all_of(db, user.id)
+            .await?
+            .into_iter()
+            .map(|c| c.due)
+            .filter(|due| *due > now)
+            .min()
+            .map(rfc3339)
+    } else {
+        None
+    };
+    Ok(TodaySummary {
+        answered: answers.len(),
+        kept: answers.iter().filter(|a| a.rating != "again").count(),
+        streak: streak(&year, now.date()),
+        due_now,
+        next_due_at,
+    })
+}
+
+/// The result of the learner's latest answer to a card, to show after it.
+pub async fn last_result(
+    db: &impl ConnectionTrait,
+    catalog: &Catalog,
+    user: &User,
+    card_id: Uuid,
+    language: &str,
+) -> Result<Option<(QuestionResultView, String, String)>, LearningError> {
+    let Some(card) = review_cards::find(db, card_id)
+        .await?
+        .filter(|c| c.user_id == user.id)
+    else {
+        return Ok(None);
+    };
+    let Some(answer) = review_cards::last_answer(db, card.id).await? else {
+        return Ok(None);
+    };
+    let Some((_, question)) = find_question(catalog, &card.module_id, &card.question_id, language)
+    else {
+        return Ok(None);
+    };
+    let given: Option<quiz::Answer> = serde_json::from_str(&answer.answer).ok();
+    let stored = StoredQuestion {
+        id: question.id.clone(),
+        score: answer.score,
+        correct: answer.score >= 1.0 - 1e-9,
+    };
+    Ok(Some((
+        result_view(question, &stored, given.as_ref()),
+        answer.rating,
+        rfc3339(card.due),
+    )))
+}

@@ -210,3 +210,31 @@ pub async fn answer_times(
         .all(db)
         .await?)
 }
+
+/// The learner's answers at or after `since`, oldest first.
+pub async fn answers_since(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    since: OffsetDateTime,
+) -> Result<Vec<review_answer::Model>, StoreError> {
+    Ok(review_answer::Entity::find()
+        .filter(review_answer::Column::UserId.eq(user_id))
+        .filter(review_answer::Column::AnsweredAt.gte(since))
+        .order_by_asc(review_answer::Column::AnsweredAt)
+        .order_by_asc(review_answer::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// The latest answer to a card.
+pub async fn last_answer(
+    db: &impl ConnectionTrait,
+    card_id: Uuid,
+) -> Result<Option<review_answer::Model>, StoreError> {
+    Ok(review_answer::Entity::find()
+        .filter(review_answer::Column::CardId.eq(card_id))
+        .order_by_desc(review_answer::Column::AnsweredAt)
+        .order_by_desc(review_answer::Column::Id)
+        .one(db)
+        .await?)
+}

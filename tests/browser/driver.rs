@@ -331,6 +331,34 @@ impl Browser {
         }
     }
 
+    /// Presses keys in whatever element has the focus, as a person at the
+    /// keyboard would (WebDriver key codes such as `KEY_ENTER` included).
+    pub async fn keys(&mut self, keys: &str) {
+        let sent = match self.client.active_element().await {
+            Ok(element) => element.send_keys(keys).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = sent {
+            self.fail(&format!("could not press keys: {e}")).await;
+        }
+    }
+
+    /// The `id` (or, without one, the `name`) of the focused element.
+    pub async fn focused(&mut self) -> String {
+        match self.client.active_element().await {
+            Ok(element) => match element.attr("id").await {
+                Ok(Some(id)) => id,
+                _ => element
+                    .attr("name")
+                    .await
+                    .ok()
+                    .flatten()
+                    .unwrap_or_default(),
+            },
+            Err(_) => String::new(),
+        }
+    }
+
     /// Clicks the element `css`.
     pub async fn click(&mut self, css: &str) {
         let element = self.wait_for(css).await;

@@ -16,6 +16,7 @@ mod helpers;
 
 mod driver;
 
+mod daily_review;
 mod demo_company;
 
 mod language;

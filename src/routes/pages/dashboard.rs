@@ -208,6 +208,10 @@ pub async fn show(
     let results: Vec<ResultLine> = results.into_iter().take(6).map(|(_, r)| r).collect();
 
     let managed = teams::list_managed_by(&state.db, user.id).await?;
+    context.insert(
+        "review_summary",
+        &crate::review::cards::today(&state.db, user, state.settings.clock.now()).await?,
+    );
     context.insert("managed_teams", &managed);
     context.insert("job_role", &user.job_role);
     context.insert("paths", &path_lines);

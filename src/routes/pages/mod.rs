@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod analysis;
 pub mod assets;
+pub mod daily_review;
 pub mod dashboard;
 pub mod errors;
 pub mod language;
@@ -42,6 +43,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(learning::start_run)
         .service(learning::choose)
         .service(profile::show)
+        .service(daily_review::show)
+        .service(daily_review::answer)
         .service(teams::index)
         .service(teams::show)
         .service(teams::cell)
