@@ -16,7 +16,7 @@ use crate::learning::journey;
 use crate::learning::profile::role_targets;
 use crate::learning::{LearningError, rfc3339};
 use crate::store::teams::Team;
-use crate::store::{evidence, now, progress};
+use crate::store::{evidence, progress};
 
 /// One current piece of evidence.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -67,6 +67,20 @@ pub struct DrillDown {
     pub evidence: Vec<EvidenceItem>,
     /// Modules at the next level up (else the nearest level above).
     pub modules: Vec<ModuleToClose>,
+    /// The member's review cards in this competency: "knew it, forgetting it".
+    pub review: ReviewHealth,
+}
+
+/// How well the member keeps this competency's questions fresh.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct ReviewHealth {
+    pub cards: usize,
+    /// Cards due or overdue now.
+    pub due: usize,
+    /// `due / cards` (0 without cards).
+    pub due_share: f64,
+    /// Mean chance 0..1 of recalling the cards now, when there are cards.
+    pub average_retrievability: Option<f64>,
 }
 
 /// Where an evidence row came from, as a page address.
@@ -125,6 +139,7 @@ pub async fn build(
     member: Member,
     competency_id: &str,
     language: &str,
+    at: time::OffsetDateTime,
 ) -> Result<DrillDown, LearningError> {
     let framework = &catalog.course.framework;
     let Some(found) = framework.competency(competency_id) else {
@@ -136,8 +151,13 @@ pub async fn build(
         .get(competency_id)
         .copied()
         .unwrap_or(0);
-    let history = evidence::history(db, member.id).await?;
-    let at = now();
+    let mut history = evidence::history(db, member.id).await?;
+    let all_cards = crate::store::review_cards::all_of(db, member.id).await?;
+    if let Ok(scheduler) = crate::review::scheduler::Scheduler::new(
+        crate::review::scheduler::DEFAULT_DESIRED_RETENTION,
+    ) {
+        crate::review::retention::apply(&mut history, &all_cards, &scheduler, at);
+    }
     let standings = competency::profile(
         &history,
         [(competency_id, target)],
@@ -206,6 +226,28 @@ pub async fn build(
         })
         .collect();
 
+    let cards: Vec<_> = all_cards
+        .into_iter()
+        .filter(|c| c.competency == competency_id)
+        .collect();
+    let review = match crate::review::scheduler::Scheduler::new(
+        crate::review::scheduler::DEFAULT_DESIRED_RETENTION,
+    ) {
+        Ok(scheduler) if !cards.is_empty() => {
+            let due = cards.iter().filter(|c| c.due <= at).count();
+            let total: f64 = cards
+                .iter()
+                .map(|c| scheduler.retrievability(&crate::review::cards::state_of(c), at))
+                .sum();
+            ReviewHealth {
+                cards: cards.len(),
+                due,
+                due_share: due as f64 / cards.len() as f64,
+                average_retrievability: Some(total / cards.len() as f64),
+            }
+        }
+        _ => ReviewHealth::default(),
+    };
     Ok(DrillDown {
         team_id: team.id,
         team: team.name.clone(),
@@ -218,5 +260,6 @@ pub async fn build(
         mastery,
         evidence: items,
         modules,
+        review,
     })
 }

@@ -147,6 +147,21 @@ on_both_databases! {
         let (_, all) = lea.get_json(&app, "/api/v1/me/reviews?scope=all").await;
         let r = all[0]["retrievability"].as_f64().unwrap();
         assert!((r - mastery).abs() < 1e-6, "mastery is the retrievability of both cards: {r} vs {mastery}");
+
+        // Her manager sees "knew it, forgetting it" in the drill-down.
+        app.create_user("max@example.com", "Max", &["manager"]).await;
+        let admin = app.login(crate::helpers::ADMIN_EMAIL).await;
+        let team: Value = admin.post_json(&app, "/api/v1/teams", &json!({"name": "North", "manager_email": "max@example.com"})).await.json().await.unwrap();
+        let team_id = team["id"].as_str().unwrap();
+        admin.post_json(&app, &format!("/api/v1/teams/{team_id}/members"), &json!({"email": "lea@example.com"})).await;
+        let max = app.login("max@example.com").await;
+        let (_, heatmap) = max.get_json(&app, &format!("/api/v1/teams/{team_id}/heatmap")).await;
+        let lea_id = heatmap["members"][0]["id"].as_str().unwrap();
+        let (_, drill) = max.get_json(&app, &format!("/api/v1/teams/{team_id}/members/{lea_id}/competencies/discovery")).await;
+        assert_eq!(drill["review"]["cards"], 2, "{drill}");
+        assert_eq!(drill["review"]["due"], 2);
+        assert_eq!(drill["review"]["due_share"], 1.0);
+        assert!((drill["review"]["average_retrievability"].as_f64().unwrap() - r).abs() < 1e-6);
     }
 }
 

@@ -77,7 +77,16 @@ pub async fn drill_down(
     let member = member_of(&state.db, team.id, user_id).await?;
     let catalog = state.library.catalog();
     Ok(web::Json(
-        drilldown::build(&state.db, &catalog, &team, member, &competency, lang.tag()).await?,
+        drilldown::build(
+            &state.db,
+            &catalog,
+            &team,
+            member,
+            &competency,
+            lang.tag(),
+            state.settings.clock.now(),
+        )
+        .await?,
     ))
 }
 

@@ -183,6 +183,7 @@ pub async fn cell(
         member,
         &competency,
         language.tag(),
+        state.settings.clock.now(),
     )
     .await?;
     let query = query.into_inner();
