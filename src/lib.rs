@@ -27,6 +27,7 @@ pub mod routes;
 pub mod startup;
 pub mod state;
 pub mod store;
+pub mod svg_text;
 pub mod telemetry;
 pub mod templates;
 pub mod user_import;

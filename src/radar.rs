@@ -76,6 +76,8 @@
 use std::f64::consts::{FRAC_PI_2, TAU};
 use std::fmt::Write as _;
 
+use crate::svg_text::{char_width, escape, is_wide, num, text_width, truncate, wrap};
+
 /// The highest level of the competency scale (levels 1..=5 of
 /// `competencies.toml`); values above it are drawn at it.
 pub const MAX_LEVEL: u8 = 5;
@@ -366,7 +368,13 @@ fn draw_ring_labels(out: &mut String) {
 
 /// The "no competencies" note, centred over the rings, wrapped to fit.
 fn draw_empty_note(out: &mut String, note: &str) {
-    let lines = wrap(&clean(note), FONT_SIZE, WIDTH - 2.0 * MARGIN - 40.0, 4);
+    let lines = wrap(
+        &clean(note),
+        FONT_SIZE,
+        false,
+        WIDTH - 2.0 * MARGIN - 40.0,
+        4,
+    );
     if lines.is_empty() {
         return;
     }
@@ -491,10 +499,13 @@ fn draw_axis_labels(out: &mut String, axes: &[Axis]) {
 /// for it, but a balanced pair reads better.
 fn label_lines(label: &str, room: f64) -> Vec<String> {
     let lines = split_label(label);
-    if lines.iter().all(|line| text_width(line, FONT_SIZE) <= room) {
+    if lines
+        .iter()
+        .all(|line| text_width(line, FONT_SIZE, false) <= room)
+    {
         lines
     } else {
-        wrap(label, FONT_SIZE, room, 3)
+        wrap(label, FONT_SIZE, false, room, 3)
     }
 }
 
@@ -517,9 +528,9 @@ fn tspans(out: &mut String, lines: &[String], x: f64, first_baseline: f64) {
 /// target (with the ring mark when the chart uses it), so the two differ
 /// without colour.
 fn draw_legend(out: &mut String, labels: &RadarLabels<'_>, few: bool) {
-    let level = truncate(&clean(labels.level), FONT_SIZE, WIDTH / 2.0 - 60.0);
-    let target = truncate(&clean(labels.target), FONT_SIZE, WIDTH / 2.0 - 60.0);
-    let item = |text: &str| SWATCH + SWATCH_GAP + text_width(text, FONT_SIZE);
+    let level = truncate(&clean(labels.level), FONT_SIZE, false, WIDTH / 2.0 - 60.0);
+    let target = truncate(&clean(labels.target), FONT_SIZE, false, WIDTH / 2.0 - 60.0);
+    let item = |text: &str| SWATCH + SWATCH_GAP + text_width(text, FONT_SIZE, false);
     let total = item(&level) + LEGEND_ITEM_GAP + item(&target);
     let left = (CX - total / 2.0).max(MARGIN);
     let line_y = LEGEND_BASELINE - FONT_SIZE * 0.35;
@@ -614,109 +625,6 @@ fn split_label(label: &str) -> Vec<String> {
     vec![first.iter().collect(), second.iter().collect()]
 }
 
-/// Lines of at most `width`, breaking at spaces where possible and anywhere
-/// in a word too long for a line (Chinese has no spaces); the last line ends
-/// with "…" when the text does not fit in `max_lines`.
-fn wrap(text: &str, size: f64, width: f64, max_lines: usize) -> Vec<String> {
-    let fits = |s: &str| text_width(s, size) <= width;
-    let mut lines: Vec<String> = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let candidate = if line.is_empty() {
-            word.to_string()
-        } else {
-            format!("{line} {word}")
-        };
-        if fits(&candidate) {
-            line = candidate;
-            continue;
-        }
-        if !line.is_empty() && fits(word) {
-            lines.push(std::mem::replace(&mut line, word.to_string()));
-            continue;
-        }
-        // Break inside the word, continuing the current line.
-        let mut current = if line.is_empty() {
-            String::new()
-        } else {
-            format!("{line} ")
-        };
-        for c in word.chars() {
-            current.push(c);
-            if !fits(&current) && current.chars().count() > 1 {
-                current.pop();
-                lines.push(current.trim_end().to_string());
-                current = c.to_string();
-            }
-        }
-        line = current;
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    if lines.len() > max_lines {
-        lines.truncate(max_lines);
-        if let Some(last) = lines.last_mut() {
-            *last = truncate(&format!("{last}…"), size, width);
-        }
-    }
-    lines
-}
-
-/// The text, or as much of it as fits in `width` followed by "…".
-fn truncate(text: &str, size: f64, width: f64) -> String {
-    if text_width(text, size) <= width {
-        return text.to_string();
-    }
-    let budget = width - text_width("…", size);
-    let mut kept = String::new();
-    for c in text.chars() {
-        kept.push(c);
-        if text_width(&kept, size) > budget {
-            kept.pop();
-            break;
-        }
-    }
-    format!("{}…", kept.trim_end())
-}
-
-/// An estimate of a text's width: the server has no font metrics, so widths
-/// are per character class, erring wide so text stays inside the picture.
-fn text_width(text: &str, size: f64) -> f64 {
-    text.chars().map(char_width).sum::<f64>() * size
-}
-
-/// A character's width in ems.
-fn char_width(c: char) -> f64 {
-    if is_wide(c) {
-        1.0
-    } else if c.is_ascii_uppercase() || matches!(c, 'm' | 'w' | '@' | '%' | '—' | '…') {
-        0.74
-    } else if matches!(
-        c,
-        'i' | 'l' | 'j' | '.' | ',' | ':' | ';' | '\'' | '|' | '!' | ' ' | '(' | ')' | '"'
-    ) {
-        0.3
-    } else if matches!(c, 'f' | 't' | 'r' | '-') {
-        0.4
-    } else {
-        0.58
-    }
-}
-
-/// East Asian wide characters, drawn a full em wide.
-fn is_wide(c: char) -> bool {
-    matches!(u32::from(c),
-        0x1100..=0x115F
-        | 0x2E80..=0xA4CF
-        | 0xAC00..=0xD7A3
-        | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F
-        | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6
-        | 0x20000..=0x3FFFD)
-}
-
 /// A caller's text with control characters (forbidden in XML 1.0) dropped
 /// and white space collapsed, so labels measure and wrap predictably.
 fn clean(text: &str) -> String {
@@ -729,23 +637,6 @@ fn clean(text: &str) -> String {
         .filter(|word| !word.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// Escapes for text and attribute values alike.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The id prefix as `[a-z][a-z0-9-]*`, safe inside attribute values and in
@@ -778,20 +669,6 @@ fn points(points: &[(f64, f64)]) -> String {
         .map(|&(x, y)| format!("{},{}", num(x), num(y)))
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// A number with at most one decimal and no trailing `.0`, and never `-0`:
-/// enough for the screen, short in the file, and the same on every run.
-fn num(value: f64) -> String {
-    // Whole tenths as an integer, so formatting cannot produce `-0` or
-    // `0.30000000000000004`. Coordinates are a few hundred at most.
-    let tenths = (value * 10.0).round() as i64;
-    let sign = if tenths < 0 { "-" } else { "" };
-    let magnitude = tenths.unsigned_abs();
-    match magnitude % 10 {
-        0 => format!("{sign}{}", magnitude / 10),
-        decimal => format!("{sign}{}.{decimal}", magnitude / 10),
-    }
 }
 
 #[cfg(test)]
@@ -1117,7 +994,7 @@ mod tests {
             ..ENGLISH
         };
         let svg = render_radar("none", &[], &labels);
-        let lines = wrap(note, FONT_SIZE, WIDTH - 2.0 * MARGIN - 40.0, 4);
+        let lines = wrap(note, FONT_SIZE, false, WIDTH - 2.0 * MARGIN - 40.0, 4);
         assert!(lines.len() > 1);
         assert_eq!(svg.matches("<tspan").count(), lines.len());
         assert_eq!(lines.join(" "), note);
@@ -1244,7 +1121,7 @@ mod tests {
             let content =
                 &line[line.find('>').expect("tspan") + 1..line.find("</tspan>").expect("end")];
             assert!(
-                365.0 + text_width(content, FONT_SIZE) <= WIDTH - MARGIN,
+                365.0 + text_width(content, FONT_SIZE, false) <= WIDTH - MARGIN,
                 "{content}"
             );
         }

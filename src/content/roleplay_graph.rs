@@ -18,6 +18,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::content::{Choice, Outcome, RolePlay, Scene};
+use crate::svg_text::{escape, num, text_width, truncate, wrap};
 
 /// `Analysis::paths_count` stops counting here: the number only tells a
 /// trainer "a few" from "very many", and a densely linked file could
@@ -800,7 +801,7 @@ fn draw_scene(
             escape(&id)
         );
     }
-    for (line_index, line) in wrap(title, TITLE_SIZE, inner, 2).iter().enumerate() {
+    for (line_index, line) in wrap(title, TITLE_SIZE, true, inner, 2).iter().enumerate() {
         let _ = write!(
             out,
             r#"<text x="{}" y="{}" font-size="{TITLE_SIZE}" font-weight="600" fill="{INK}">{}</text>"#,
@@ -1806,138 +1807,6 @@ impl Legend {
 
 // --- Text ------------------------------------------------------------------
 
-/// An estimate of a text's width: the server has no font metrics, so
-/// widths are per character class, erring wide so text stays in its box.
-fn text_width(text: &str, size: f64, bold: bool) -> f64 {
-    let ems: f64 = text.chars().map(char_width).sum();
-    ems * size * if bold { 1.06 } else { 1.0 }
-}
-
-fn char_width(c: char) -> f64 {
-    if is_wide(c) {
-        1.0
-    } else if c.is_ascii_uppercase() || matches!(c, 'm' | 'w' | '@' | '%' | '—' | '…') {
-        0.74
-    } else if matches!(
-        c,
-        'i' | 'l' | 'j' | '.' | ',' | ':' | ';' | '\'' | '|' | '!' | ' ' | '(' | ')' | '"'
-    ) {
-        0.3
-    } else if matches!(c, 'f' | 't' | 'r' | '-') {
-        0.4
-    } else {
-        0.58
-    }
-}
-
-/// East Asian wide characters, drawn a full em wide.
-fn is_wide(c: char) -> bool {
-    matches!(u32::from(c),
-        0x1100..=0x115F
-        | 0x2E80..=0xA4CF
-        | 0xAC00..=0xD7A3
-        | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F
-        | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6
-        | 0x20000..=0x3FFFD)
-}
-
-/// Lines of at most `width`, breaking at spaces where possible and
-/// anywhere in a word too long for a line (Chinese has no spaces); the last
-/// line ends with "…" when the text does not fit in `max_lines`.
-fn wrap(text: &str, size: f64, width: f64, max_lines: usize) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    let mut line = String::new();
-    let fits = |s: &str| text_width(s, size, true) <= width;
-    for word in text.split_whitespace() {
-        let candidate = if line.is_empty() {
-            word.to_string()
-        } else {
-            format!("{line} {word}")
-        };
-        if fits(&candidate) {
-            line = candidate;
-            continue;
-        }
-        if !line.is_empty() && fits(word) {
-            lines.push(std::mem::take(&mut line));
-            line = word.to_string();
-            continue;
-        }
-        // Break inside the word, continuing the current line.
-        let mut current = if line.is_empty() {
-            String::new()
-        } else {
-            format!("{line} ")
-        };
-        for c in word.chars() {
-            current.push(c);
-            if !fits(&current) {
-                current.pop();
-                lines.push(std::mem::take(&mut current));
-                current.push(c);
-            }
-        }
-        line = current;
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    if lines.len() > max_lines {
-        lines.truncate(max_lines);
-        if let Some(last) = lines.last_mut() {
-            *last = truncate(&format!("{last}…"), size, true, width);
-        }
-    }
-    lines
-}
-
-/// The text, or as much of it as fits followed by "…".
-fn truncate(text: &str, size: f64, bold: bool, width: f64) -> String {
-    if text_width(text, size, bold) <= width {
-        return text.to_string();
-    }
-    let mut kept = String::new();
-    for c in text.chars() {
-        kept.push(c);
-        if text_width(&kept, size, bold) + text_width("…", size, bold) > width {
-            kept.pop();
-            break;
-        }
-    }
-    format!("{}…", kept.trim_end())
-}
-
-/// Escapes for text and attribute values, and drops the characters XML 1.0
-/// forbids (control characters), which would make the whole SVG invalid.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\t' | '\n' | '\r' => out.push(' '),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Coordinates with one decimal: enough for the screen, short in the file.
-fn num(value: f64) -> String {
-    let rounded = (value * 10.0).round() / 10.0;
-    if rounded.fract() == 0.0 {
-        format!("{rounded:.0}")
-    } else {
-        format!("{rounded:.1}")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
@@ -2413,7 +2282,7 @@ Write what you would say to move to a pilot.
         let svg = english_svg(&roleplay);
 
         assert!(svg.contains(&format!("<title>{long} (#s)</title>")));
-        let lines = wrap(long, TITLE_SIZE, BOX_W - 20.0, 2);
+        let lines = wrap(long, TITLE_SIZE, true, BOX_W - 20.0, 2);
         assert_eq!(lines.len(), 2);
         assert!(lines[1].ends_with('…'));
         assert!(
@@ -2424,6 +2293,7 @@ Write what you would say to move to a pilot.
         let chinese = wrap(
             "这是一个很长很长的场景标题需要换行才能显示完整的内容吧",
             TITLE_SIZE,
+            true,
             BOX_W - 20.0,
             2,
         );
