@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::learning::LearningError;
-use crate::store::entities::{team_member, user};
+use crate::store::entities::user;
 use crate::store::teams::{self, Team};
 use crate::store::users::User;
 
@@ -36,14 +36,11 @@ pub async fn team_for(
     if viewer.roles.is_admin() {
         return Ok(team);
     }
-    let manages = team_member::Entity::find()
-        .filter(team_member::Column::TeamId.eq(team_id))
-        .filter(team_member::Column::UserId.eq(viewer.id))
-        .filter(team_member::Column::IsManager.eq(true))
-        .one(db)
-        .await?
-        .is_some();
-    if manages { Ok(team) } else { Err(not_found()) }
+    if teams::is_manager_of(db, team_id, viewer.id).await? {
+        Ok(team)
+    } else {
+        Err(not_found())
+    }
 }
 
 /// The teams `viewer` manages (every team for an administrator).
@@ -63,13 +60,7 @@ pub async fn team_members(
     db: &impl ConnectionTrait,
     team_id: Uuid,
 ) -> Result<Vec<Member>, LearningError> {
-    let ids = team_member::Entity::find()
-        .filter(team_member::Column::TeamId.eq(team_id))
-        .filter(team_member::Column::IsManager.eq(false))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| m.user_id);
+    let ids = teams::member_ids(db, team_id).await?;
     Ok(user::Entity::find()
         .filter(user::Column::Id.is_in(ids))
         .order_by_asc(user::Column::Name)

@@ -120,19 +120,36 @@ pub async fn list_all(db: &impl ConnectionTrait) -> Result<Vec<Team>, StoreError
         .collect())
 }
 
-/// The teams a user manages.
-pub async fn list_managed_by(
+/// Whether `user` manages the team.
+pub async fn is_manager_of(
+    db: &impl ConnectionTrait,
+    team_id: Uuid,
+    user_id: Uuid,
+) -> Result<bool, StoreError> {
+    Ok(managed_team_ids(db, user_id).await?.contains(&team_id))
+}
+
+/// Ids of the teams a user manages.
+async fn managed_team_ids(
     db: &impl ConnectionTrait,
     manager: Uuid,
-) -> Result<Vec<Team>, StoreError> {
-    let team_ids: Vec<Uuid> = team_member::Entity::find()
+) -> Result<Vec<Uuid>, StoreError> {
+    Ok(team_member::Entity::find()
         .filter(team_member::Column::UserId.eq(manager))
         .filter(team_member::Column::IsManager.eq(true))
         .all(db)
         .await?
         .into_iter()
         .map(|m| m.team_id)
-        .collect();
+        .collect())
+}
+
+/// The teams a user manages.
+pub async fn list_managed_by(
+    db: &impl ConnectionTrait,
+    manager: Uuid,
+) -> Result<Vec<Team>, StoreError> {
+    let team_ids = managed_team_ids(db, manager).await?;
     Ok(team::Entity::find()
         .filter(team::Column::Id.is_in(team_ids))
         .order_by_asc(team::Column::Name)
@@ -182,14 +199,7 @@ pub async fn manages(
     manager: Uuid,
     member: Uuid,
 ) -> Result<bool, StoreError> {
-    let managed: Vec<Uuid> = team_member::Entity::find()
-        .filter(team_member::Column::UserId.eq(manager))
-        .filter(team_member::Column::IsManager.eq(true))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| m.team_id)
-        .collect();
+    let managed = managed_team_ids(db, manager).await?;
     if managed.is_empty() {
         return Ok(false);
     }
@@ -207,14 +217,7 @@ pub async fn members_managed_by(
     db: &impl ConnectionTrait,
     manager: Uuid,
 ) -> Result<Vec<Uuid>, StoreError> {
-    let managed: Vec<Uuid> = team_member::Entity::find()
-        .filter(team_member::Column::UserId.eq(manager))
-        .filter(team_member::Column::IsManager.eq(true))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| m.team_id)
-        .collect();
+    let managed = managed_team_ids(db, manager).await?;
     if managed.is_empty() {
         return Ok(Vec::new());
     }
