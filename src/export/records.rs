@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::xapi::{self, InteractionKind, Learner, Record, Statement, XapiSettings};
 use crate::content::{Catalog, QuestionKind, RenderedQuestion};
+use crate::learning::attempts::StoredQuestion;
 use crate::learning::quiz::{Answer, ShownQuestion, right_answer};
 use crate::learning::roleplay::Step;
 use crate::store::users::User;
@@ -60,12 +61,6 @@ fn correct_pattern(question: &RenderedQuestion) -> Option<String> {
     }
 }
 
-#[derive(serde::Deserialize)]
-struct StoredScore {
-    id: String,
-    score: f64,
-}
-
 /// Every record of one learner, at or after `since`, oldest first.
 pub async fn records_of(
     db: &impl ConnectionTrait,
@@ -92,7 +87,7 @@ pub async fn records_of(
         let scores: BTreeMap<String, f64> = attempt
             .result
             .as_deref()
-            .and_then(|r| serde_json::from_str::<Vec<StoredScore>>(r).ok())
+            .and_then(|r| serde_json::from_str::<Vec<StoredQuestion>>(r).ok())
             .unwrap_or_default()
             .into_iter()
             .map(|s| (s.id, s.score))
@@ -190,16 +185,7 @@ pub async fn records_of(
             ));
         }
         if let Some(finished) = run.finished_at {
-            let shares: BTreeMap<String, f64> = run
-                .scores
-                .as_deref()
-                .and_then(|s| serde_json::from_str(s).ok())
-                .unwrap_or_default();
-            let score = if shares.is_empty() {
-                0.0
-            } else {
-                shares.values().sum::<f64>() / shares.len() as f64
-            };
+            let score = crate::learning::runs::average_share(run.scores.as_deref());
             records.push((
                 finished,
                 Record::RolePlayFinished {

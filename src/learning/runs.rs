@@ -396,3 +396,16 @@ pub async fn view(
         best_outcome,
     })
 }
+
+/// A finished run's score in one number: the mean of its per-competency
+/// shares (the stored `scores` JSON), 0 when it has none.
+pub fn average_share(scores_json: Option<&str>) -> f64 {
+    let shares: BTreeMap<String, f64> = scores_json
+        .and_then(|s| serde_json::from_str(s).ok())
+        .unwrap_or_default();
+    if shares.is_empty() {
+        0.0
+    } else {
+        shares.values().sum::<f64>() / shares.len() as f64
+    }
+}

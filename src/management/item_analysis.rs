@@ -6,12 +6,13 @@
 use std::collections::{BTreeMap, HashSet};
 
 use sea_orm::ConnectionTrait;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::analysis::endings::{self, FinishedRun, RolePlayStats};
 use crate::analysis::items::{self, AnsweredQuestion, FirstAttempt, ItemStats, QuestionInfo};
 use crate::content::{Catalog, CatalogModule, QuestionKind};
+use crate::learning::attempts::StoredQuestion;
 use crate::learning::quiz::Answer;
 use crate::learning::{LearningError, rfc3339};
 use crate::store::{StoreError, attempts, feedback, runs};
@@ -81,13 +82,6 @@ pub struct ModuleOverview {
     pub clarity: Option<f64>,
 }
 
-/// What is kept of each question's result in an attempt.
-#[derive(Deserialize)]
-struct StoredScore {
-    id: String,
-    score: f64,
-}
-
 fn kind(kind: QuestionKind) -> items::QuestionKind {
     match kind {
         QuestionKind::Single => items::QuestionKind::Single,
@@ -98,7 +92,7 @@ fn kind(kind: QuestionKind) -> items::QuestionKind {
 }
 
 fn first_attempt(row: &attempts::AttemptRow) -> Option<FirstAttempt> {
-    let scores: Vec<StoredScore> = serde_json::from_str(row.result.as_deref()?).ok()?;
+    let scores: Vec<StoredQuestion> = serde_json::from_str(row.result.as_deref()?).ok()?;
     let answers: BTreeMap<String, Answer> =
         serde_json::from_str(row.answers.as_deref()?).unwrap_or_default();
     Some(FirstAttempt {
@@ -196,16 +190,7 @@ pub async fn for_module(
                 unfinished += 1;
                 continue;
             }
-            let scores: BTreeMap<String, f64> = run
-                .scores
-                .as_deref()
-                .and_then(|s| serde_json::from_str(s).ok())
-                .unwrap_or_default();
-            let score = if scores.is_empty() {
-                0.0
-            } else {
-                scores.values().sum::<f64>() / scores.len() as f64
-            };
+            let score = crate::learning::runs::average_share(run.scores.as_deref());
             finished.push(FinishedRun {
                 ending: run.scene,
                 score,
