@@ -123,6 +123,10 @@ pub(super) async fn simulate(
     let plans: Vec<Plan> = cast.learners.iter().map(|l| plan(catalog, l)).collect();
     let mut counts = Counts::default();
     let assigned = assign(db, catalog, cast, &plans, today, &mut counts).await?;
+    let scheduler = crate::review::scheduler::Scheduler::new(
+        crate::review::scheduler::DEFAULT_DESIRED_RETENTION,
+    )
+    .map_err(|e| DemoError::Learning(e.to_string()))?;
     for (index, (learner, plan)) in cast.learners.iter().zip(&plans).enumerate() {
         let mut rng = rng_for(index);
         let mut sim = Learner {
@@ -133,10 +137,7 @@ pub(super) async fn simulate(
             assigned: &assigned,
             today,
             counts: &mut counts,
-            scheduler: crate::review::scheduler::Scheduler::new(
-                crate::review::scheduler::DEFAULT_DESIRED_RETENTION,
-            )
-            .map_err(|e| DemoError::Learning(e.to_string()))?,
+            scheduler: &scheduler,
         };
         sim.enrol(&learner.user, plan, &mut rng).await?;
         for (module_id, day) in &plan.studied {
@@ -314,7 +315,7 @@ struct Learner<'a> {
     today: OffsetDateTime,
     counts: &'a mut Counts,
     /// Schedules the review cards quiz answers create.
-    scheduler: crate::review::scheduler::Scheduler,
+    scheduler: &'a crate::review::scheduler::Scheduler,
 }
 
 impl Learner<'_> {
@@ -464,7 +465,7 @@ impl Learner<'_> {
         let submitted = attempts::submit(
             self.db,
             self.catalog,
-            &self.scheduler,
+            self.scheduler,
             row,
             &Value::Object(answers),
         )

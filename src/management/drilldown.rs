@@ -15,6 +15,7 @@ use crate::content::Catalog;
 use crate::learning::journey;
 use crate::learning::profile::role_targets;
 use crate::learning::{LearningError, rfc3339};
+use crate::review::scheduler::retrievability;
 use crate::store::teams::Team;
 use crate::store::{evidence, progress};
 
@@ -153,11 +154,7 @@ pub async fn build(
         .unwrap_or(0);
     let mut history = evidence::history(db, member.id).await?;
     let all_cards = crate::store::review_cards::all_of(db, member.id).await?;
-    if let Ok(scheduler) = crate::review::scheduler::Scheduler::new(
-        crate::review::scheduler::DEFAULT_DESIRED_RETENTION,
-    ) {
-        crate::review::retention::apply(&mut history, &all_cards, &scheduler, at);
-    }
+    crate::review::retention::apply(&mut history, &all_cards, at);
     let standings = competency::profile(
         &history,
         [(competency_id, target)],
@@ -230,23 +227,20 @@ pub async fn build(
         .into_iter()
         .filter(|c| c.competency == competency_id)
         .collect();
-    let review = match crate::review::scheduler::Scheduler::new(
-        crate::review::scheduler::DEFAULT_DESIRED_RETENTION,
-    ) {
-        Ok(scheduler) if !cards.is_empty() => {
-            let due = cards.iter().filter(|c| c.due <= at).count();
-            let total: f64 = cards
-                .iter()
-                .map(|c| scheduler.retrievability(&crate::review::cards::state_of(c), at))
-                .sum();
-            ReviewHealth {
-                cards: cards.len(),
-                due,
-                due_share: due as f64 / cards.len() as f64,
-                average_retrievability: Some(total / cards.len() as f64),
-            }
+    let review = if cards.is_empty() {
+        ReviewHealth::default()
+    } else {
+        let due = cards.iter().filter(|c| c.due <= at).count();
+        let total: f64 = cards
+            .iter()
+            .map(|c| retrievability(&crate::review::cards::state_of(c), at))
+            .sum();
+        ReviewHealth {
+            cards: cards.len(),
+            due,
+            due_share: due as f64 / cards.len() as f64,
+            average_retrievability: Some(total / cards.len() as f64),
         }
-        _ => ReviewHealth::default(),
     };
     Ok(DrillDown {
         team_id: team.id,

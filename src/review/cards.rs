@@ -279,7 +279,6 @@ pub struct CardView {
 
 pub async fn all(
     db: &impl ConnectionTrait,
-    scheduler: &Scheduler,
     user: &User,
     now: OffsetDateTime,
 ) -> Result<Vec<CardView>, LearningError> {
@@ -308,7 +307,7 @@ pub async fn all(
                 last_rating: row.last_rating.clone(),
                 last_review: rfc3339(row.last_review),
                 due_at: rfc3339(row.due),
-                retrievability: scheduler.retrievability(&state, now),
+                retrievability: super::scheduler::retrievability(&state, now),
             }
         })
         .collect())

@@ -8,18 +8,13 @@ use std::collections::HashMap;
 use time::OffsetDateTime;
 
 use super::cards::state_of;
-use super::scheduler::{Scheduler, evidence_retention};
+use super::scheduler::evidence_retention;
 use crate::competency::{Evidence, Source};
 use crate::store::review_cards::CardRow;
 
 /// Sets `retention` on the quiz and review rows of `history` from the
 /// learner's cards at `now` (rows without a card keep 1).
-pub fn apply(
-    history: &mut [Evidence],
-    cards: &[CardRow],
-    scheduler: &Scheduler,
-    now: OffsetDateTime,
-) {
+pub fn apply(history: &mut [Evidence], cards: &[CardRow], now: OffsetDateTime) {
     if cards.is_empty() {
         return;
     }
@@ -38,7 +33,7 @@ pub fn apply(
             continue;
         };
         if let Some(card) = by_item.get(&(module, question)) {
-            row.retention = evidence_retention(scheduler, &state_of(card), now);
+            row.retention = evidence_retention(&state_of(card), now);
         }
     }
 }

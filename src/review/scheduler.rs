@@ -266,30 +266,6 @@ impl Scheduler {
             last_rating: rating,
         }
     }
-
-    /// The probability, 0 to 1, that the learner still recalls the card at
-    /// `now`, from the FSRS-6 forgetting curve with its default decay.
-    ///
-    /// Time counts to the second (not whole days) so the value falls
-    /// smoothly; it is 1 at the moment of the answer and about the desired
-    /// retention at the due date. A corrupt (non-finite or non-positive)
-    /// stability gives 0: no trust is better than invented trust.
-    pub fn retrievability(&self, card: &CardState, now: OffsetDateTime) -> f64 {
-        let Some(memory) = card.memory().filter(|m| m.stability > 0.0) else {
-            return 0.0;
-        };
-        let elapsed = (now - card.last_review).as_seconds_f32().max(0.0) / 86_400.0;
-        let r = f64::from(fsrs::current_retrievability(
-            memory,
-            elapsed,
-            FSRS6_DEFAULT_DECAY,
-        ));
-        if r.is_finite() {
-            r.clamp(0.0, 1.0)
-        } else {
-            0.0
-        }
-    }
 }
 
 /// Picks the FSRS outcome for our rating (we never use Easy).
@@ -315,20 +291,44 @@ fn interval_days(interval: f32) -> i64 {
     }
 }
 
+/// The probability, 0 to 1, that the learner still recalls the card at
+/// `now`, from the FSRS-6 forgetting curve with its default decay.
+///
+/// Time counts to the second (not whole days) so the value falls
+/// smoothly; it is 1 at the moment of the answer and about the desired
+/// retention at the due date. A corrupt (non-finite or non-positive)
+/// stability gives 0: no trust is better than invented trust.
+pub fn retrievability(card: &CardState, now: OffsetDateTime) -> f64 {
+    let Some(memory) = card.memory().filter(|m| m.stability > 0.0) else {
+        return 0.0;
+    };
+    let elapsed = (now - card.last_review).as_seconds_f32().max(0.0) / 86_400.0;
+    let r = f64::from(fsrs::current_retrievability(
+        memory,
+        elapsed,
+        FSRS6_DEFAULT_DECAY,
+    ));
+    if r.is_finite() {
+        r.clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
+}
+
 /// How much the card's latest quiz/review result still counts as evidence at
 /// `now`, 0 to 1.
 ///
 /// For trainers: a result counts in full until the card is overdue by more
 /// than its own review interval, and after that only as much as the learner
 /// is still likely to remember it (its retrievability). In symbols: 1.0 if
-/// `now - due <= due - last_review`, else [`Scheduler::retrievability`].
+/// `now - due <= due - last_review`, else [`retrievability`].
 /// The grace period lets learners skip reviews for a while without their
 /// progress collapsing, while results that were never revisited fade.
-pub fn evidence_retention(scheduler: &Scheduler, card: &CardState, now: OffsetDateTime) -> f64 {
+pub fn evidence_retention(card: &CardState, now: OffsetDateTime) -> f64 {
     let overdue = now - card.due;
     let interval = card.due - card.last_review;
     if overdue > interval {
-        scheduler.retrievability(card, now)
+        retrievability(card, now)
     } else {
         1.0
     }
@@ -479,13 +479,13 @@ mod tests {
     fn retrievability_follows_the_forgetting_curve() {
         let s = scheduler();
         for card in run(&s, &[Rating::Good, Rating::Good, Rating::Good]) {
-            assert_eq!(s.retrievability(&card, card.last_review), 1.0);
-            let at_due = s.retrievability(&card, card.due);
+            assert_eq!(retrievability(&card, card.last_review), 1.0);
+            let at_due = retrievability(&card, card.due);
             assert!((at_due - 0.9).abs() < 0.02, "R at due = {at_due}");
-            let later = s.retrievability(&card, card.due + Duration::days(30));
+            let later = retrievability(&card, card.due + Duration::days(30));
             assert!(later < at_due);
             let halfway = card.last_review + (card.due - card.last_review) / 2;
-            let mid = s.retrievability(&card, halfway);
+            let mid = retrievability(&card, halfway);
             assert!(1.0 > mid && mid > at_due);
         }
     }
@@ -495,9 +495,9 @@ mod tests {
         let s = scheduler();
         let mut card = s.review(None, Rating::Good, T0);
         card.stability = f64::NAN;
-        assert_eq!(s.retrievability(&card, card.due), 0.0);
+        assert_eq!(retrievability(&card, card.due), 0.0);
         card.stability = 0.0;
-        assert_eq!(s.retrievability(&card, card.due), 0.0);
+        assert_eq!(retrievability(&card, card.due), 0.0);
     }
 
     #[test]
@@ -513,14 +513,14 @@ mod tests {
             card.due + interval / 2,
             card.due + interval,
         ] {
-            assert_eq!(evidence_retention(&s, card, now), 1.0, "at {now}");
+            assert_eq!(evidence_retention(card, now), 1.0, "at {now}");
         }
         for now in [
             card.due + interval + Duration::seconds(1),
             card.due + interval * 3,
         ] {
-            let e = evidence_retention(&s, card, now);
-            assert_eq!(e, s.retrievability(card, now));
+            let e = evidence_retention(card, now);
+            assert_eq!(e, retrievability(card, now));
             assert!(e < 0.9);
         }
     }

@@ -85,14 +85,9 @@ pub async fn refresh(
         .into_iter()
         .filter_map(super::evidence::to_evidence)
         .collect();
-    // Overdue review cards weaken their questions' results (issue 8);
-    // retrievability does not depend on the desired retention.
+    // Overdue review cards weaken their questions' results.
     let cards = super::review_cards::all_of(db, user_id).await?;
-    if let Ok(scheduler) = crate::review::scheduler::Scheduler::new(
-        crate::review::scheduler::DEFAULT_DESIRED_RETENTION,
-    ) {
-        crate::review::retention::apply(&mut history, &cards, &scheduler, at);
-    }
+    crate::review::retention::apply(&mut history, &cards, at);
     let standings = competency::profile(
         &history,
         competencies.iter().map(|c| (c.as_str(), 0)),

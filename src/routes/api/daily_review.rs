@@ -58,7 +58,7 @@ pub async fn list(
             .await?,
         ))),
         Some("all") => Ok(web::Json(ReviewsView::All(
-            cards::all(&state.db, &state.review.scheduler, &identity.user, now).await?,
+            cards::all(&state.db, &identity.user, now).await?,
         ))),
         Some(other) => Err(ApiError::Invalid(format!(
             "`scope={other}` is not known; use `due` (the default) or `all`"

@@ -317,7 +317,7 @@ pub async fn competencies(
     let at = state.settings.clock.now();
     let mut history = evidence::history(&state.db, user.id).await?;
     let cards = crate::store::review_cards::all_of(&state.db, user.id).await?;
-    crate::review::retention::apply(&mut history, &cards, &state.review.scheduler, at);
+    crate::review::retention::apply(&mut history, &cards, at);
     let done = journey::done(&state.db, user.id).await?;
     Ok(web::Json(profile::build(
         &catalog,
