@@ -188,6 +188,22 @@ fn start_of_day(at: OffsetDateTime) -> OffsetDateTime {
     at.replace_time(time::Time::MIDNIGHT)
 }
 
+/// Cards answered today, and how many more the daily cap allows.
+async fn left_today(
+    db: &impl ConnectionTrait,
+    config: &ReviewConfig,
+    user: &User,
+    now: OffsetDateTime,
+) -> Result<(usize, u64), StoreError> {
+    let reviewed_today = review_cards::answer_times(db, user.id, start_of_day(now))
+        .await?
+        .len();
+    let left = config
+        .daily_cap
+        .saturating_sub(u64::try_from(reviewed_today).unwrap_or(u64::MAX));
+    Ok((reviewed_today, left))
+}
+
 /// Today's review session.
 pub async fn due(
     db: &impl ConnectionTrait,
@@ -197,12 +213,7 @@ pub async fn due(
     now: OffsetDateTime,
     language: &str,
 ) -> Result<DueReviews, LearningError> {
-    let reviewed_today = review_cards::answer_times(db, user.id, start_of_day(now))
-        .await?
-        .len();
-    let left = config
-        .daily_cap
-        .saturating_sub(u64::try_from(reviewed_today).unwrap_or(u64::MAX));
+    let (reviewed_today, left) = left_today(db, config, user, now).await?;
     let due_now = review_cards::due_count(db, user.id, now).await?;
     let rows = review_cards::due(db, user.id, now, left).await?;
     let mut rng = fastrand::Rng::new();
@@ -241,12 +252,8 @@ pub async fn due(
             })
         })
         .collect();
-    let next_due_at = review_cards::all_of(db, user.id)
+    let next_due_at = review_cards::next_due_after(db, user.id, now)
         .await?
-        .into_iter()
-        .filter(|c| c.due > now)
-        .map(|c| c.due)
-        .min()
         .map(rfc3339);
     Ok(DueReviews {
         due_now,
@@ -430,13 +437,8 @@ pub async fn answer(
         score,
         correct: score >= 1.0 - 1e-9,
     };
-    let reviewed_today = review_cards::answer_times(db, user.id, start_of_day(now))
-        .await?
-        .len();
-    let remaining = config
-        .daily_cap
-        .saturating_sub(u64::try_from(reviewed_today).unwrap_or(u64::MAX))
-        .min(review_cards::due_count(db, user.id, now).await?);
+    let (_, left) = left_today(db, config, user, now).await?;
+    let remaining = left.min(review_cards::due_count(db, user.id, now).await?);
     Ok(ReviewOutcome {
         card_id: card.id,
         rating: rating.as_str().to_owned(),
@@ -532,12 +534,8 @@ pub async fn today(
     let year = review_cards::answer_times(db, user.id, now - time::Duration::days(366)).await?;
     let due_now = review_cards::due_count(db, user.id, now).await?;
     let next_due_at = if due_now == 0 {
-        review_cards::all_of(db, user.id)
+        review_cards::next_due_after(db, user.id, now)
             .await?
-            .into_iter()
-            .map(|c| c.due)
-            .filter(|due| *due > now)
-            .min()
             .map(rfc3339)
     } else {
         None

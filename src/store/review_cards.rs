@@ -146,6 +146,23 @@ pub async fn due_count(
         .await?)
 }
 
+/// When the learner's next card falls due after `now`, if any.
+pub async fn next_due_after(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    now: OffsetDateTime,
+) -> Result<Option<OffsetDateTime>, StoreError> {
+    Ok(review_card::Entity::find()
+        .select_only()
+        .column(review_card::Column::Due)
+        .filter(review_card::Column::UserId.eq(user_id))
+        .filter(review_card::Column::Due.gt(now))
+        .order_by_asc(review_card::Column::Due)
+        .into_tuple()
+        .one(db)
+        .await?)
+}
+
 /// Every card of the learner, soonest due first.
 pub async fn all_of(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Vec<CardRow>, StoreError> {
     Ok(review_card::Entity::find()
