@@ -1,10 +1,10 @@
 //! `salesdojo export csv|xapi`: files for spreadsheets and learning record
 //! stores, with a progress bar on a terminal and a log line otherwise.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::ProgressBar;
 use sea_orm::DatabaseConnection;
 
 use super::CommandError;
@@ -19,17 +19,7 @@ use crate::store::teams::{self, Team};
 use crate::store::{evidence, standings, users};
 
 fn progress(total: usize, what: &str) -> ProgressBar {
-    let bar = ProgressBar::with_draw_target(
-        Some(total as u64),
-        if std::io::stderr().is_terminal() {
-            ProgressDrawTarget::stderr()
-        } else {
-            ProgressDrawTarget::hidden()
-        },
-    );
-    if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} ({eta})") {
-        bar.set_style(style.progress_chars("=> "));
-    }
+    let bar = super::progress_bar(Some(total as u64), "{msg} [{bar:30}] {pos}/{len} ({eta})");
     bar.set_message(what.to_owned());
     bar
 }

@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use sea_orm::DatabaseConnection;
 
 use crate::accounts::AccountError;
-use crate::cli::{Cli, Command, ImportCommand, UserCommand};
+use crate::cli::{Cli, Command, ImportCommand};
 use crate::config::{ConfigError, Settings};
 use crate::startup::StartupError;
 use crate::store::StoreError;
@@ -57,19 +57,9 @@ pub fn run(cli: Cli) -> Result<ExitCode, CommandError> {
                 drop(db);
                 Ok(ExitCode::SUCCESS)
             }
-            Some(Command::User(UserCommand::Import {
-                file,
-                passwords_out,
-            })) => {
-                user_import::run(
-                    &settings,
-                    &open(&settings).await?,
-                    &file,
-                    passwords_out.as_deref(),
-                )
-                .await
+            Some(Command::User(command)) => {
+                user::run(&settings, &open(&settings).await?, command).await
             }
-            Some(Command::User(command)) => user::run(&open(&settings).await?, command).await,
             Some(Command::Team(command)) => team::run(&open(&settings).await?, command).await,
             Some(Command::Token(command)) => token::run(&open(&settings).await?, command).await,
             Some(Command::Demo) => demo::run(&settings).await,
@@ -92,6 +82,24 @@ pub fn run(cli: Cli) -> Result<ExitCode, CommandError> {
             .map_err(CommandError::Other),
         }
     })
+}
+
+/// A progress bar on standard error when it is a terminal, hidden
+/// otherwise (logs, pipes); `template` is indicatif's.
+fn progress_bar(total: Option<u64>, template: &str) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    let bar = indicatif::ProgressBar::with_draw_target(
+        total,
+        if std::io::stderr().is_terminal() {
+            indicatif::ProgressDrawTarget::stderr()
+        } else {
+            indicatif::ProgressDrawTarget::hidden()
+        },
+    );
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
 }
 
 /// Connects and brings the schema up to date, as every command needs.

@@ -7,9 +7,14 @@ use crate::accounts::{self, AccountInput};
 use crate::auth::password::PasswordHasher;
 use crate::auth::secret_token::random_token;
 use crate::cli::UserCommand;
+use crate::config::Settings;
 use crate::store::users;
 
-pub async fn run(db: &DatabaseConnection, command: UserCommand) -> Result<ExitCode, CommandError> {
+pub async fn run(
+    settings: &Settings,
+    db: &DatabaseConnection,
+    command: UserCommand,
+) -> Result<ExitCode, CommandError> {
     let hasher = PasswordHasher::new(1).map_err(|e| CommandError::Other(e.to_string()))?;
     match command {
         UserCommand::Add {
@@ -74,10 +79,11 @@ pub async fn run(db: &DatabaseConnection, command: UserCommand) -> Result<ExitCo
             }
             println!("{} user(s)", all.len());
         }
-        UserCommand::Import { .. } => {
-            return Err(CommandError::Other(
-                "user import runs through its own command handler".into(),
-            ));
+        UserCommand::Import {
+            file,
+            passwords_out,
+        } => {
+            return super::user_import::run(settings, db, &file, passwords_out.as_deref()).await;
         }
     }
     Ok(ExitCode::SUCCESS)

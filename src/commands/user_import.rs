@@ -2,11 +2,10 @@
 //! the users, teams and memberships in one go, with a progress bar while
 //! passwords are hashed.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sea_orm::DatabaseConnection;
 
 use super::CommandError;
@@ -62,19 +61,7 @@ pub async fn run(
         .map(|r| r.id.value.clone())
         .collect();
     let hasher = PasswordHasher::new(2).map_err(|e| CommandError::Other(e.to_string()))?;
-    let bar = ProgressBar::with_draw_target(
-        None,
-        if std::io::stderr().is_terminal() {
-            ProgressDrawTarget::stderr()
-        } else {
-            ProgressDrawTarget::hidden()
-        },
-    );
-    if let Ok(style) =
-        ProgressStyle::with_template("hashing passwords [{bar:30}] {pos}/{len} ({eta})")
-    {
-        bar.set_style(style.progress_chars("=> "));
-    }
+    let bar = super::progress_bar(None, "hashing passwords [{bar:30}] {pos}/{len} ({eta})");
     let result = user_import::import(db, &hasher, &job_roles, &bytes, &mut |done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
