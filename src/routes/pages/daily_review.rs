@@ -12,6 +12,7 @@ use crate::learning::LearningError;
 use crate::learning::access::parse_id;
 use crate::review::cards::{self, ReviewContext};
 use crate::routes::pages::login::redirect;
+use crate::routes::pages::{form_field, redirect_with_message};
 use crate::state::AppState;
 use crate::views::{page_context, render};
 
@@ -65,16 +66,8 @@ pub async fn answer(
     let (_, language) = page_context(&state, &req);
     let card_id = parse_id(&card, "a card")?;
     let catalog = state.library.catalog();
-    let question = form
-        .iter()
-        .find(|(k, _)| k == "question")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
-    let kind = form
-        .iter()
-        .find(|(k, _)| k == "kind")
-        .map(|(_, v)| v.as_str())
-        .unwrap_or("single");
+    let question = form_field(&form, "question").unwrap_or_default().to_owned();
+    let kind = form_field(&form, "kind").unwrap_or("single");
     let field = format!("q-{question}");
     let values: Vec<&str> = form
         .iter()
@@ -87,7 +80,7 @@ pub async fn answer(
             let mut steps = Vec::new();
             for position in 0.. {
                 let key = format!("{field}-{position}");
-                let Some((_, value)) = form.iter().find(|(k, _)| *k == key) else {
+                let Some(value) = form_field(&form, &key) else {
                     break;
                 };
                 steps.push(value.parse::<u64>().map_or(Value::Null, Value::from));
@@ -119,11 +112,9 @@ pub async fn answer(
     .await;
     match result {
         Ok(_) => Ok(redirect(&format!("/daily-review?last={card_id}"))),
-        Err(LearningError::Invalid(message) | LearningError::Conflict(message)) => {
-            let encoded =
-                serde_urlencoded::to_string([("error", message.as_str())]).unwrap_or_default();
-            Ok(redirect(&format!("/daily-review?{encoded}")))
-        }
+        Err(LearningError::Invalid(message) | LearningError::Conflict(message)) => Ok(
+            redirect_with_message("/daily-review", "error", &message, ""),
+        ),
         Err(error) => Err(error.into()),
     }
 }

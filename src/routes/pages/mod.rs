@@ -61,6 +61,30 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(assets::static_file);
 }
 
+/// The first value of a posted form field, trimmed.
+pub fn form_field<'f>(form: &'f [(String, String)], name: &str) -> Option<&'f str> {
+    form.iter()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.trim())
+}
+
+/// Back to `path` after a refused form, with the message under `key` in the
+/// query (the page shows it) and the page scrolled to `#fragment` when given.
+pub fn redirect_with_message(
+    path: &str,
+    key: &str,
+    message: &str,
+    fragment: &str,
+) -> actix_web::HttpResponse {
+    let query = serde_urlencoded::to_string([(key, message)]).unwrap_or_default();
+    let fragment = if fragment.is_empty() {
+        String::new()
+    } else {
+        format!("#{fragment}")
+    };
+    login::redirect(&format!("{path}?{query}{fragment}"))
+}
+
 /// Only same-site paths are followed after login or a language switch, so
 /// the `next` parameter cannot send anyone to another site.
 pub fn safe_next(next: Option<&str>) -> String {

@@ -304,31 +304,24 @@ pub async fn give_feedback(
 ) -> Result<HttpResponse, PageError> {
     let catalog = state.library.catalog();
     let module = catalog.module(&id).ok_or(PageError::NotFound)?;
-    let field = |name: &str| {
-        form.iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim().to_owned())
-            .unwrap_or_default()
-    };
+    let field = |name: &str| super::form_field(&form, name).unwrap_or_default();
     let rating = |name: &str| field(name).parse::<i64>().unwrap_or(0);
     let input = crate::learning::feedback::FeedbackInput {
         usefulness: rating("usefulness"),
         clarity: rating("clarity"),
-        comment: field("comment"),
+        comment: field("comment").to_owned(),
     };
     match crate::learning::feedback::give(&state.db, identity.user.id, &module.id, &input).await {
         Ok(_) => Ok(crate::routes::pages::login::redirect(&format!(
             "/modules/{}?feedback=1#feedback",
             module.id
         ))),
-        Err(crate::learning::LearningError::Invalid(message)) => {
-            let encoded = serde_urlencoded::to_string([("feedback_error", message.as_str())])
-                .unwrap_or_default();
-            Ok(crate::routes::pages::login::redirect(&format!(
-                "/modules/{}?{encoded}#feedback",
-                module.id
-            )))
-        }
+        Err(crate::learning::LearningError::Invalid(message)) => Ok(super::redirect_with_message(
+            &format!("/modules/{}", module.id),
+            "feedback_error",
+            &message,
+            "feedback",
+        )),
         Err(error) => Err(error.into()),
     }
 }

@@ -11,6 +11,7 @@ use crate::learning::LearningError;
 use crate::learning::access::parse_id;
 use crate::management::reviews::{self, QueueFilter};
 use crate::routes::pages::login::redirect;
+use crate::routes::pages::{form_field, redirect_with_message};
 use crate::state::AppState;
 use crate::views::{page_context, render};
 
@@ -79,11 +80,7 @@ pub async fn score(
     let (_, language) = page_context(&state, &req);
     let catalog = state.library.catalog();
     let id = parse_id(&id, "a practice answer")?;
-    let field = |name: &str| {
-        form.iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim().to_owned())
-    };
+    let field = |name: &str| form_field(&form, name);
     let mut scores = Vec::new();
     let mut problems = Vec::new();
     for index in 0.. {
@@ -105,7 +102,7 @@ pub async fn score(
             &identity.user,
             id,
             scores,
-            &field("comment").unwrap_or_default(),
+            field("comment").unwrap_or_default(),
             language.tag(),
         )
         .await
@@ -115,9 +112,12 @@ pub async fn score(
     match result {
         Ok(_) => Ok(redirect(&format!("/trainer/reviews/{id}?saved=1"))),
         Err(LearningError::Invalid(message) | LearningError::Forbidden(message)) => {
-            let encoded =
-                serde_urlencoded::to_string([("error", message.as_str())]).unwrap_or_default();
-            Ok(redirect(&format!("/trainer/reviews/{id}?{encoded}#score")))
+            Ok(redirect_with_message(
+                &format!("/trainer/reviews/{id}"),
+                "error",
+                &message,
+                "score",
+            ))
         }
         Err(error) => Err(error.into()),
     }

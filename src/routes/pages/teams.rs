@@ -14,7 +14,7 @@ use crate::management::heatmap::{self, Sorting};
 use crate::management::team_access::{member_of, visible_teams};
 use crate::management::{drilldown, team_for, team_members};
 use crate::routes::pages::login::redirect;
-use crate::routes::pages::safe_next;
+use crate::routes::pages::{form_field, redirect_with_message, safe_next};
 use crate::state::AppState;
 use crate::store::{now, standings};
 use crate::views::{page_context, render};
@@ -210,13 +210,8 @@ pub async fn assign(
     let (_, language) = page_context(&state, &req);
     let team = team_for(&state.db, &identity.user, parse_id(&id, "a team")?).await?;
     let members = team_members(&state.db, team.id).await?;
-    let field = |name: &str| {
-        form.iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim().to_owned())
-            .unwrap_or_default()
-    };
-    let back = safe_next(Some(&field("back")));
+    let field = |name: &str| form_field(&form, name).unwrap_or_default();
+    let back = safe_next(Some(field("back")));
     let back = if back == "/" {
         format!("/teams/{}", team.id)
     } else {
@@ -238,7 +233,7 @@ pub async fn assign(
     };
     let catalog = state.library.catalog();
     let result = match parsed {
-        Ok(what) => match assignments::parse_due(&field("due"), now()) {
+        Ok(what) => match assignments::parse_due(field("due"), now()) {
             Ok(due_at) => {
                 let input = AssignInput {
                     what,
@@ -266,11 +261,9 @@ pub async fn assign(
             outcome.rescheduled.len(),
             outcome.already_done.len()
         ))),
-        Err(crate::learning::LearningError::Invalid(message)) => {
-            let encoded =
-                serde_urlencoded::to_string([("error", message.as_str())]).unwrap_or_default();
-            Ok(redirect(&format!("{back_base}?{encoded}#assign")))
-        }
+        Err(crate::learning::LearningError::Invalid(message)) => Ok(redirect_with_message(
+            &back_base, "error", &message, "assign",
+        )),
         Err(error) => Err(error.into()),
     }
 }
