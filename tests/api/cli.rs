@@ -11,22 +11,8 @@ use tokio::process::Command;
 use crate::helpers::{ADMIN_EMAIL, Backend, PASSWORD, TestApp, browser};
 use crate::on_both_databases;
 
-fn salesdojo(app: &TestApp) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_salesdojo"));
-    command
-        .current_dir(app.dir.path())
-        .env("DATABASE_URL", &app.database_url)
-        .env("RUST_LOG", "warn")
-        .env_remove("SALESDOJO_SECRET")
-        .env_remove("SALESDOJO_CONFIG")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    command
-}
-
 async fn run(app: &TestApp, args: &[&str], stdin: &str) -> Output {
-    let mut child = salesdojo(app).args(args).spawn().expect("start salesdojo");
+    let mut child = app.command().args(args).spawn().expect("start salesdojo");
     if let Some(mut input) = child.stdin.take() {
         input
             .write_all(stdin.as_bytes())

@@ -91,7 +91,8 @@ on_both_databases! {
             let outcome = answer(&app, &lea, card, false).await;
             assert_eq!(outcome["rating"], "again");
             assert_eq!(outcome["result"]["correct"], false);
-            assert!(outcome["result"]["explanation_html"].is_string() || outcome["result"]["right_answer"].is_object());
+            assert!(outcome["result"]["explanation_html"].as_str().is_some_and(|e| !e.is_empty()), "the quiz explanation follows a wrong answer: {outcome}");
+            assert!(!outcome["result"]["right_answer"]["options"].as_array().unwrap().is_empty(), "and the right answer");
         }
         let forgot = discovery(&app, &lea).await;
         assert_eq!(forgot["level"], 0, "{forgot}");
@@ -150,10 +151,7 @@ on_both_databases! {
 
         // Her manager sees "knew it, forgetting it" in the drill-down.
         app.create_user("max@example.com", "Max", &["manager"]).await;
-        let admin = app.login(crate::helpers::ADMIN_EMAIL).await;
-        let team: Value = admin.post_json(&app, "/api/v1/teams", &json!({"name": "North", "manager_email": "max@example.com"})).await.json().await.unwrap();
-        let team_id = team["id"].as_str().unwrap();
-        admin.post_json(&app, &format!("/api/v1/teams/{team_id}/members"), &json!({"email": "lea@example.com"})).await;
+        let team_id = app.create_team("North", "max@example.com", &["lea@example.com"]).await;
         let max = app.login("max@example.com").await;
         let (_, heatmap) = max.get_json(&app, &format!("/api/v1/teams/{team_id}/heatmap")).await;
         let lea_id = heatmap["members"][0]["id"].as_str().unwrap();

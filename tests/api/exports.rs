@@ -6,7 +6,6 @@ use std::process::Stdio;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use tokio::process::Command;
 
 use crate::helpers::{ADMIN_EMAIL, Session, TestApp, error_of};
 use crate::learning::course;
@@ -22,24 +21,8 @@ async fn team_with_progress(app: &TestApp) -> (Session, String) {
         .await;
     app.create_learner("wang@example.com", "王芳", "new-hire")
         .await;
-    let admin = app.login(ADMIN_EMAIL).await;
-    let team: Value = admin
-        .post_json(
-            app,
-            "/api/v1/teams",
-            &json!({"name": "北区", "manager_email": "max@example.com"}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let team_id = team["id"].as_str().unwrap().to_owned();
-    admin
-        .post_json(
-            app,
-            &format!("/api/v1/teams/{team_id}/members"),
-            &json!({"email": "wang@example.com"}),
-        )
+    let team_id = app
+        .create_team("北区", "max@example.com", &["wang@example.com"])
         .await;
     let wang = app.login("wang@example.com").await;
     wang.post_json(app, "/api/v1/modules/discovery-basics/complete", &json!({}))
@@ -95,13 +78,8 @@ fn parse_csv(bytes: &[u8]) -> Vec<Vec<String>> {
 }
 
 async fn cli(app: &TestApp, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_salesdojo"))
-        .current_dir(app.dir.path())
-        .env("DATABASE_URL", &app.database_url)
-        .env("RUST_LOG", "warn")
+    app.command()
         .env("SALESDOJO_PUBLIC_URL", "https://dojo.example.com")
-        .env_remove("SALESDOJO_CONFIG")
-        .env_remove("SALESDOJO_CONTENT")
         .args(args)
         .stdin(Stdio::null())
         .output()

@@ -369,6 +369,51 @@ impl TestApp {
         .expect("create a learner");
     }
 
+    /// The `salesdojo` binary, run in the app's folder against its database
+    /// as an administrator would, with its output captured.
+    pub fn command(&self) -> tokio::process::Command {
+        use std::process::Stdio;
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_salesdojo"));
+        command
+            .current_dir(self.dir.path())
+            .env("DATABASE_URL", &self.database_url)
+            .env("RUST_LOG", "warn")
+            .env_remove("SALESDOJO_SECRET")
+            .env_remove("SALESDOJO_CONFIG")
+            .env_remove("SALESDOJO_CONTENT")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        command
+    }
+
+    /// Creates a team over the API as the administrator, with its manager
+    /// and members (existing users); returns the team id.
+    pub async fn create_team(&self, name: &str, manager: &str, members: &[&str]) -> String {
+        let admin = self.login(ADMIN_EMAIL).await;
+        let created = admin
+            .post_json(
+                self,
+                "/api/v1/teams",
+                &json!({"name": name, "manager_email": manager}),
+            )
+            .await;
+        assert_eq!(created.status(), StatusCode::CREATED, "create team {name}");
+        let team: Value = created.json().await.expect("a JSON body");
+        let id = team["id"].as_str().expect("a team id").to_owned();
+        for email in members {
+            let added = admin
+                .post_json(
+                    self,
+                    &format!("/api/v1/teams/{id}/members"),
+                    &json!({"email": email}),
+                )
+                .await;
+            assert_eq!(added.status(), StatusCode::OK, "add {email} to {name}");
+        }
+        id
+    }
+
     /// Counts rows of a table matching a SQL condition (test inspection only).
     pub async fn count(&self, table: &str, condition: &str) -> i64 {
         let db = self.db().await;

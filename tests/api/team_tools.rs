@@ -21,27 +21,13 @@ async fn north(app: &TestApp) -> (Session, String, Session, Session) {
         .await;
     app.create_learner("sam@example.com", "Sam Seller", "new-hire")
         .await;
-    let admin = app.login(ADMIN_EMAIL).await;
-    let created = admin
-        .post_json(
-            app,
-            "/api/v1/teams",
-            &json!({"name": "North", "manager_email": "max@example.com"}),
+    let team_id = app
+        .create_team(
+            "North",
+            "max@example.com",
+            &["lea@example.com", "sam@example.com"],
         )
         .await;
-    assert_eq!(created.status(), StatusCode::CREATED);
-    let team: Value = created.json().await.unwrap();
-    let team_id = team["id"].as_str().unwrap().to_owned();
-    for email in ["lea@example.com", "sam@example.com"] {
-        let added = admin
-            .post_json(
-                app,
-                &format!("/api/v1/teams/{team_id}/members"),
-                &json!({"email": email}),
-            )
-            .await;
-        assert_eq!(added.status(), StatusCode::OK);
-    }
     (
         app.login("max@example.com").await,
         team_id,
@@ -161,7 +147,7 @@ on_both_databases! {
         assert_eq!(drill["mastery"]["1"], 1.0);
         let evidence = drill["evidence"].as_array().unwrap();
         assert!(evidence.iter().any(|e| e["source"] == "quiz" && e["link"] == format!("/attempts/{attempt}")), "{drill}");
-        assert!(evidence.iter().any(|e| e["source"] == "completion").eq(&false), "no lesson read yet");
+        assert!(!evidence.iter().any(|e| e["source"] == "completion"), "no lesson read yet");
         // Sam's objection handling: the next module is handling-objections.
         let sam_id = row(&after, "sam@example.com")["id"].as_str().unwrap();
         let (_, gap) = max.get_json(&app, &format!("/api/v1/teams/{team_id}/members/{sam_id}/competencies/objection-handling")).await;
@@ -186,8 +172,7 @@ on_both_databases! {
         let (max, team_id, lea, _sam) = north(&app).await;
         app.create_user("olga@example.com", "Olga Other", &["manager"]).await;
         let admin = app.login(ADMIN_EMAIL).await;
-        let other = admin.post_json(&app, "/api/v1/teams", &json!({"name": "South", "manager_email": "olga@example.com"})).await;
-        let other_id = other.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+        let other_id = app.create_team("South", "olga@example.com", &[]).await;
         let olga = app.login("olga@example.com").await;
 
         let (_, mine) = max.get_json(&app, "/api/v1/teams").await;

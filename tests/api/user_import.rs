@@ -5,18 +5,13 @@ use std::process::Stdio;
 
 use reqwest::StatusCode;
 use serde_json::Value;
-use tokio::process::Command;
 
 use crate::helpers::{ADMIN_EMAIL, Session, TestApp, browser};
 use crate::on_both_databases;
 
 async fn cli(app: &TestApp, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_salesdojo"))
-        .current_dir(app.dir.path())
-        .env("DATABASE_URL", &app.database_url)
-        .env("RUST_LOG", "warn")
+    app.command()
         .env("SALESDOJO_CONTENT", crate::helpers::shipped_content())
-        .env_remove("SALESDOJO_CONFIG")
         .args(args)
         .stdin(Stdio::null())
         .output()

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use crate::driver::Browser;
-use crate::helpers::{ADMIN_EMAIL, Backend, PASSWORD, TestApp, copy_dir, spawn_app_with_content};
+use crate::helpers::{Backend, PASSWORD, TestApp, copy_dir, spawn_app_with_content};
 
 fn course(dir: &Path) -> PathBuf {
     let target = dir.join("content");
@@ -29,27 +29,12 @@ async fn north(app: &TestApp) {
         .await;
     app.create_learner("sam@example.com", "Sam Seller", "sales-rep")
         .await;
-    let admin = app.login(ADMIN_EMAIL).await;
-    let team: Value = admin
-        .post_json(
-            app,
-            "/api/v1/teams",
-            &json!({"name": "North", "manager_email": "max@example.com"}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let id = team["id"].as_str().unwrap().to_owned();
-    for email in ["lea@example.com", "sam@example.com"] {
-        admin
-            .post_json(
-                app,
-                &format!("/api/v1/teams/{id}/members"),
-                &json!({"email": email}),
-            )
-            .await;
-    }
+    app.create_team(
+        "North",
+        "max@example.com",
+        &["lea@example.com", "sam@example.com"],
+    )
+    .await;
     let lea = app.login("lea@example.com").await;
     let attempt: Value = lea
         .post_json(app, "/api/v1/modules/discovery-basics/attempts", &json!({}))
