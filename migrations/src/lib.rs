@@ -10,6 +10,7 @@ mod m20261123_000001_create_accounts;
 mod m20261123_000002_create_learning;
 mod m20261123_000003_create_team_tools;
 mod m20261124_000004_create_review_cards;
+mod support;
 
 pub struct Migrator;
 

@@ -2,6 +2,8 @@
 //! login attempts (for throttling).
 
 use sea_orm_migration::prelude::*;
+
+use crate::support::cascade_to_user;
 use sea_orm_migration::schema::{
     boolean, pk_uuid, string, string_len, string_len_null, string_null, string_uniq,
     timestamp_with_time_zone, timestamp_with_time_zone_null, uuid,
@@ -78,14 +80,6 @@ enum LoginAttempts {
     AttemptedAt,
 }
 
-fn cascade_to_user(from: (impl IntoIden, impl IntoIden)) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(from.0, from.1)
-        .to(Users::Table, Users::Id)
-        .on_delete(ForeignKeyAction::Cascade)
-        .to_owned()
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -114,7 +108,7 @@ impl MigrationTrait for Migration {
                     .col(uuid(UserRoles::UserId))
                     .col(string_len(UserRoles::Role, 16))
                     .primary_key(Index::create().col(UserRoles::UserId).col(UserRoles::Role))
-                    .foreign_key(&mut cascade_to_user((UserRoles::Table, UserRoles::UserId)))
+                    .foreign_key(&mut cascade_to_user(UserRoles::Table, UserRoles::UserId))
                     .to_owned(),
             )
             .await?;
@@ -150,10 +144,10 @@ impl MigrationTrait for Migration {
                             .to(Teams::Table, Teams::Id)
                             .on_delete(ForeignKeyAction::Cascade),
                     )
-                    .foreign_key(&mut cascade_to_user((
+                    .foreign_key(&mut cascade_to_user(
                         TeamMembers::Table,
                         TeamMembers::UserId,
-                    )))
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -178,7 +172,7 @@ impl MigrationTrait for Migration {
                     .col(string_len(Sessions::CsrfToken, 64))
                     .col(timestamp_with_time_zone(Sessions::CreatedAt))
                     .col(timestamp_with_time_zone(Sessions::ExpiresAt))
-                    .foreign_key(&mut cascade_to_user((Sessions::Table, Sessions::UserId)))
+                    .foreign_key(&mut cascade_to_user(Sessions::Table, Sessions::UserId))
                     .to_owned(),
             )
             .await?;
@@ -202,7 +196,7 @@ impl MigrationTrait for Migration {
                     .col(string_len(ApiTokens::TokenHash, 64).unique_key())
                     .col(timestamp_with_time_zone(ApiTokens::CreatedAt))
                     .col(timestamp_with_time_zone_null(ApiTokens::LastUsedAt))
-                    .foreign_key(&mut cascade_to_user((ApiTokens::Table, ApiTokens::UserId)))
+                    .foreign_key(&mut cascade_to_user(ApiTokens::Table, ApiTokens::UserId))
                     .to_owned(),
             )
             .await?;

@@ -7,6 +7,8 @@
 //! PostgreSQL store them identically.
 
 use sea_orm_migration::prelude::*;
+
+use crate::support::{cascade_to_user, index};
 use sea_orm_migration::schema::{
     boolean_null, double, double_null, integer, integer_null, pk_uuid, small_integer, string,
     string_len, string_len_null, text, text_null, timestamp_with_time_zone,
@@ -112,32 +114,6 @@ enum Evidence {
     Item,
     Origin,
     RecordedAt,
-}
-
-fn cascade_to_user(table: impl IntoIden, column: impl IntoIden) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(table, column)
-        .to(Users::Table, Users::Id)
-        .on_delete(ForeignKeyAction::Cascade)
-        .to_owned()
-}
-
-async fn index(
-    manager: &SchemaManager<'_>,
-    name: &str,
-    table: impl IntoIden,
-    columns: Vec<DynIden>,
-    unique: bool,
-) -> Result<(), DbErr> {
-    let mut statement = Index::create();
-    statement.name(name).table(table);
-    for column in columns {
-        statement.col(column);
-    }
-    if unique {
-        statement.unique();
-    }
-    manager.create_index(statement.to_owned()).await
 }
 
 #[async_trait::async_trait]

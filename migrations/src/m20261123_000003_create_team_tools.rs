@@ -5,6 +5,8 @@
 //! indexes item analysis and the overdue list read by.
 
 use sea_orm_migration::prelude::*;
+
+use crate::support::{cascade_to_user, index};
 use sea_orm_migration::schema::{
     integer, pk_uuid, small_integer, string_len, text, timestamp_with_time_zone, uuid, uuid_null,
 };
@@ -83,28 +85,6 @@ enum ModuleFeedback {
     UpdatedAt,
 }
 
-fn cascade_to_user(table: impl IntoIden, column: impl IntoIden) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(table, column)
-        .to(Users::Table, Users::Id)
-        .on_delete(ForeignKeyAction::Cascade)
-        .to_owned()
-}
-
-async fn index(
-    manager: &SchemaManager<'_>,
-    name: &str,
-    table: impl IntoIden,
-    columns: Vec<DynIden>,
-) -> Result<(), DbErr> {
-    let mut statement = Index::create();
-    statement.name(name).table(table);
-    for column in columns {
-        statement.col(column);
-    }
-    manager.create_index(statement.to_owned()).await
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -162,6 +142,7 @@ impl MigrationTrait for Migration {
             "idx_rubric_reviews_answer",
             RubricReviews::Table,
             vec![RubricReviews::PracticeAnswerId.into_iden()],
+            false,
         )
         .await?;
 
@@ -193,6 +174,7 @@ impl MigrationTrait for Migration {
             "idx_module_feedback_module",
             ModuleFeedback::Table,
             vec![ModuleFeedback::ModuleId.into_iden()],
+            false,
         )
         .await?;
 
@@ -204,6 +186,7 @@ impl MigrationTrait for Migration {
                 QuizAttempts::ModuleId.into_iden(),
                 QuizAttempts::Number.into_iden(),
             ],
+            false,
         )
         .await?;
         index(
@@ -214,6 +197,7 @@ impl MigrationTrait for Migration {
                 RoleplayRuns::ModuleId.into_iden(),
                 RoleplayRuns::Roleplay.into_iden(),
             ],
+            false,
         )
         .await?;
         index(
@@ -224,6 +208,7 @@ impl MigrationTrait for Migration {
                 Assignments::CompletedAt.into_iden(),
                 Assignments::DueAt.into_iden(),
             ],
+            false,
         )
         .await?;
         Ok(())

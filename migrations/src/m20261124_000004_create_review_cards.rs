@@ -3,6 +3,8 @@
 //! UTC and shown in it).
 
 use sea_orm_migration::prelude::*;
+
+use crate::support::cascade;
 use sea_orm_migration::schema::{
     double, integer, pk_uuid, small_integer, string_len, string_len_null, text,
     timestamp_with_time_zone, uuid,
@@ -51,19 +53,6 @@ enum ReviewAnswers {
     /// Whole days since the card's previous review.
     ElapsedDays,
     AnsweredAt,
-}
-
-fn cascade(
-    table: impl IntoIden,
-    column: impl IntoIden,
-    to: impl IntoIden,
-    to_column: impl IntoIden,
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(table, column)
-        .to(to, to_column)
-        .on_delete(ForeignKeyAction::Cascade)
-        .to_owned()
 }
 
 #[async_trait::async_trait]
