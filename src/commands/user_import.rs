@@ -53,13 +53,7 @@ pub async fn run(
     }
     let library = Library::open(&settings.content_dir()).map_err(CommandError::Other)?;
     let catalog = library.catalog();
-    let job_roles: Vec<String> = catalog
-        .course
-        .framework
-        .roles
-        .iter()
-        .map(|r| r.id.value.clone())
-        .collect();
+    let job_roles = catalog.course.framework.role_ids();
     let hasher = PasswordHasher::new(2).map_err(|e| CommandError::Other(e.to_string()))?;
     let bar = super::progress_bar(None, "hashing passwords [{bar:30}] {pos}/{len} ({eta})");
     let result = user_import::import(db, &hasher, &job_roles, &bytes, &mut |done, total| {

@@ -75,6 +75,14 @@ impl Framework {
         self.levels.default.len()
     }
 
+    /// The job-role ids, in file order.
+    pub fn role_ids(&self) -> Vec<String> {
+        self.roles
+            .iter()
+            .map(|role| role.id.value.clone())
+            .collect()
+    }
+
     pub fn competency_ids(&self) -> impl Iterator<Item = &str> + Clone {
         self.competencies
             .iter()

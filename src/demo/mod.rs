@@ -133,13 +133,7 @@ pub async fn load(
     hasher: &PasswordHasher,
 ) -> Result<DemoSummary, DemoError> {
     let started = Instant::now();
-    let roles: Vec<String> = catalog
-        .course
-        .framework
-        .roles
-        .iter()
-        .map(|r| r.id.value.clone())
-        .collect();
+    let roles = catalog.course.framework.role_ids();
     if roles.is_empty() {
         return Err(DemoError::NoRoles);
     }

@@ -36,3 +36,27 @@ pub async fn path_progress(
     let enrolments = progress_store::enrolments(db, user.id).await?;
     Ok(progress::paths(catalog, &enrolments, done, at))
 }
+
+/// The learner's competency profile at `at`: their evidence, weakened where
+/// review cards are long overdue, against their job role's targets.
+pub async fn profile(
+    db: &impl ConnectionTrait,
+    catalog: &Catalog,
+    user: &User,
+    language: &str,
+    at: time::OffsetDateTime,
+) -> Result<super::profile::ProfileView, StoreError> {
+    let mut history = crate::store::evidence::history(db, user.id).await?;
+    let cards = crate::store::review_cards::all_of(db, user.id).await?;
+    crate::review::retention::apply(&mut history, &cards, at);
+    let done = done(db, user.id).await?;
+    Ok(super::profile::build(
+        catalog,
+        user.job_role.as_deref(),
+        &history,
+        &done,
+        language,
+        at,
+        &crate::competency::ModelSettings::default(),
+    ))
+}

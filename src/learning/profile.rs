@@ -79,9 +79,7 @@ pub fn role_targets(catalog: &Catalog, role: Option<&str>) -> BTreeMap<String, u
     catalog
         .course
         .framework
-        .roles
-        .iter()
-        .find(|r| r.id.value == role)
+        .role(role)
         .map(|r| {
             r.targets
                 .iter()

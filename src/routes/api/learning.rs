@@ -6,19 +6,17 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::ApiUser;
-use crate::competency::ModelSettings;
 use crate::error::{ApiError, ErrorBody};
 use crate::i18n::request_language;
 use crate::learning::attempts::{self as attempt_service, AttemptView, QuestionView, ResultView};
 use crate::learning::journey;
 use crate::learning::lessons::{self, module_or_not_found};
-use crate::learning::profile::{self, ProfileView};
+use crate::learning::profile::ProfileView;
 use crate::learning::progress::ModuleStatus;
 use crate::learning::roleplay::Move;
 use crate::learning::runs::{self as run_service, MoveView, RunView, SceneView};
 use crate::learning::{LearningError, access, rfc3339};
 use crate::state::AppState;
-use crate::store::evidence;
 
 /// `POST /modules/{id}/complete`.
 #[derive(Debug, Serialize, ToSchema)]
@@ -314,20 +312,16 @@ pub async fn competencies(
     let lang = request_language(&req, Some(&identity));
     let user = &identity.user;
     let catalog = state.library.catalog();
-    let at = state.settings.clock.now();
-    let mut history = evidence::history(&state.db, user.id).await?;
-    let cards = crate::store::review_cards::all_of(&state.db, user.id).await?;
-    crate::review::retention::apply(&mut history, &cards, at);
-    let done = journey::done(&state.db, user.id).await?;
-    Ok(web::Json(profile::build(
-        &catalog,
-        user.job_role.as_deref(),
-        &history,
-        &done,
-        lang.tag(),
-        at,
-        &ModelSettings::default(),
-    )))
+    Ok(web::Json(
+        journey::profile(
+            &state.db,
+            &catalog,
+            user,
+            lang.tag(),
+            state.settings.clock.now(),
+        )
+        .await?,
+    ))
 }
 
 /// Progress through one enrolled path.

@@ -5,12 +5,10 @@
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use crate::auth::{AnyUser, PageUser};
-use crate::competency::ModelSettings;
 use crate::error::PageError;
-use crate::learning::{journey, profile};
+use crate::learning::journey;
 use crate::radar::{RadarAxis, RadarLabels, render_radar};
 use crate::state::AppState;
-use crate::store::evidence;
 use crate::views::{page_context, render};
 
 #[get("/profile")]
@@ -23,20 +21,8 @@ pub async fn show(
     let lang = language.tag();
     let user = &identity.user;
     let catalog = state.library.catalog();
-    let at = state.settings.clock.now();
-    let mut history = evidence::history(&state.db, user.id).await?;
-    let cards = crate::store::review_cards::all_of(&state.db, user.id).await?;
-    crate::review::retention::apply(&mut history, &cards, at);
-    let done = journey::done(&state.db, user.id).await?;
-    let view = profile::build(
-        &catalog,
-        user.job_role.as_deref(),
-        &history,
-        &done,
-        lang,
-        at,
-        &ModelSettings::default(),
-    );
+    let view =
+        journey::profile(&state.db, &catalog, user, lang, state.settings.clock.now()).await?;
     let text = |key: &str| state.catalogs.text(language, key).to_owned();
     let title = text("profile.radar_title");
     let level = text("profile.level");
@@ -67,9 +53,7 @@ pub async fn show(
         catalog
             .course
             .framework
-            .roles
-            .iter()
-            .find(|r| r.id.value == role)
+            .role(role)
             .map_or_else(|| role.to_owned(), |r| r.name.get(lang).clone())
     });
     let titles: std::collections::BTreeMap<String, String> = catalog

@@ -25,19 +25,11 @@ pub async fn import(
     let (mut context, _) = page_context(&state, &req);
     let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
         .map_err(|_| PageError::BadRequest("the form could not be read; send it again".into()))?;
-    let csv = fields
-        .into_iter()
-        .find(|(k, _)| k == "csv")
-        .map(|(_, v)| v)
-        .unwrap_or_default();
+    let csv = super::form_field(&fields, "csv")
+        .unwrap_or_default()
+        .to_owned();
     let catalog = state.library.catalog();
-    let job_roles: Vec<String> = catalog
-        .course
-        .framework
-        .roles
-        .iter()
-        .map(|r| r.id.value.clone())
-        .collect();
+    let job_roles = catalog.course.framework.role_ids();
     let result = user_import::import(
         &state.db,
         &state.hasher,
