@@ -38,6 +38,8 @@ pub enum ConfigError {
     },
     #[error("cannot generate random bytes for the secret: {0}")]
     Random(String),
+    #[error("salesdojo.toml: {0}")]
+    Invalid(String),
 }
 
 /// What `salesdojo.toml` may contain; every key is optional.
@@ -54,6 +56,7 @@ struct FileSettings {
     public_url: Option<String>,
     desired_retention: Option<f64>,
     daily_review_cap: Option<u64>,
+    fading_refresh_minutes: Option<u64>,
 }
 
 /// A secret that never prints.
@@ -116,6 +119,8 @@ pub struct ServerSettings {
     pub desired_retention: f64,
     /// The most review cards a learner answers per day.
     pub daily_review_cap: u64,
+    /// How often stored standings are refreshed for cards that fade.
+    pub fading_refresh: std::time::Duration,
 }
 
 impl Settings {
@@ -179,6 +184,7 @@ impl Settings {
                 .file
                 .daily_review_cap
                 .unwrap_or(crate::review::cards::DEFAULT_DAILY_CAP),
+            fading_refresh: fading_refresh(self.file.fading_refresh_minutes)?,
             content_dir: args.content.clone().unwrap_or_else(|| self.content_dir()),
             database_url: self.database_url.clone(),
             secret,
@@ -194,6 +200,19 @@ impl Settings {
         })
     }
 }
+
+/// Minutes between refreshes of fading standings: 1 to 1440, default 60.
+fn fading_refresh(minutes: Option<u64>) -> Result<std::time::Duration, ConfigError> {
+    let minutes = minutes.unwrap_or(DEFAULT_FADING_REFRESH_MINUTES);
+    if !(1..=1440).contains(&minutes) {
+        return Err(ConfigError::Invalid(format!(
+            "`fading_refresh_minutes` is {minutes}; set it between 1 and 1440 (a day)"
+        )));
+    }
+    Ok(std::time::Duration::from_secs(minutes * 60))
+}
+
+pub const DEFAULT_FADING_REFRESH_MINUTES: u64 = 60;
 
 fn read_settings_file(explicit: Option<&Path>) -> Result<FileSettings, ConfigError> {
     let path = match explicit {

@@ -137,6 +137,12 @@ impl Application {
             settings: settings.clone(),
         });
 
+        crate::review::fading::spawn(
+            state.db.clone(),
+            settings.clock.clone(),
+            settings.fading_refresh,
+        );
+
         let port = listener
             .local_addr()
             .map_err(|source| StartupError::Bind {

@@ -10,6 +10,7 @@ mod m20261123_000001_create_accounts;
 mod m20261123_000002_create_learning;
 mod m20261123_000003_create_team_tools;
 mod m20261124_000004_create_review_cards;
+mod m20261125_000005_add_card_fading;
 mod support;
 
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_create_learning::Migration),
             Box::new(m20261123_000003_create_team_tools::Migration),
             Box::new(m20261124_000004_create_review_cards::Migration),
+            Box::new(m20261125_000005_add_card_fading::Migration),
         ]
     }
 }

@@ -500,6 +500,10 @@ impl Learner<'_> {
                     review_card::Column::Due,
                     Expr::value(submitted_at + interval),
                 )
+                .col_expr(
+                    review_card::Column::FadesAt,
+                    Expr::value(submitted_at + interval + interval),
+                )
                 .filter(review_card::Column::Id.eq(card.id))
                 .exec(self.db)
                 .await?;

@@ -3,5 +3,6 @@
 //! forgotten, and what is forgotten shows as weaker evidence.
 
 pub mod cards;
+pub mod fading;
 pub mod retention;
 pub mod scheduler;

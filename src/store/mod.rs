@@ -103,12 +103,23 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StoreError> {
 /// database that already holds evidence, the standings are computed from it.
 const STANDINGS_MIGRATION: &str = "m20261123_000003_create_team_tools";
 
+/// The migration that added `review_cards.fades_at`: cards made before it
+/// get the column filled from their schedule.
+const FADING_MIGRATION: &str = "m20261125_000005_add_card_fading";
+
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), StoreError> {
     let pending = Migrator::get_pending_migrations(db)
         .await
         .map_err(StoreError::Migrate)?;
     let adds_standings = pending.iter().any(|m| m.name() == STANDINGS_MIGRATION);
+    let adds_fading = pending.iter().any(|m| m.name() == FADING_MIGRATION);
     Migrator::up(db, None).await.map_err(StoreError::Migrate)?;
+    if adds_fading {
+        let cards = review_cards::fill_fades_at(db).await?;
+        if cards > 0 {
+            tracing::info!(cards, "noted when existing review cards start to fade");
+        }
+    }
     if adds_standings {
         let learners = standings::rebuild_all(db).await?;
         if learners > 0 {

@@ -25,6 +25,19 @@ pub struct Schedule {
     pub due: OffsetDateTime,
 }
 
+impl Schedule {
+    /// When this schedule's card starts to fade (see `review::retention`).
+    pub fn fades_at(&self) -> OffsetDateTime {
+        fades_at(self.last_review, self.due)
+    }
+}
+
+/// A card fades once it is overdue by more than its interval: from
+/// `due + (due - last_review)` on.
+pub fn fades_at(last_review: OffsetDateTime, due: OffsetDateTime) -> OffsetDateTime {
+    due + (due - last_review)
+}
+
 /// What a new card is about.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewCard {
@@ -55,7 +68,9 @@ pub async fn insert(
     schedule: Schedule,
     at: OffsetDateTime,
 ) -> Result<CardRow, StoreError> {
+    let fades_at = schedule.fades_at();
     Ok(review_card::ActiveModel {
+        fades_at: Set(Some(fades_at)),
         id: Set(new_id()),
         user_id: Set(user_id),
         module_id: Set(card.module_id),
@@ -85,6 +100,7 @@ pub async fn reschedule(
     schedule: Schedule,
 ) -> Result<bool, StoreError> {
     use sea_orm::sea_query::Expr;
+    let fades_at = schedule.fades_at();
     let result = review_card::Entity::update_many()
         .col_expr(
             review_card::Column::Stability,
@@ -104,6 +120,7 @@ pub async fn reschedule(
             review_card::Column::LastReview,
             Expr::value(schedule.last_review),
         )
+        .col_expr(review_card::Column::FadesAt, Expr::value(fades_at))
         .col_expr(review_card::Column::Due, Expr::value(schedule.due))
         .filter(review_card::Column::Id.eq(card.id))
         .filter(review_card::Column::LastReview.eq(card.last_review))
@@ -254,4 +271,47 @@ pub async fn last_answer(
         .order_by_desc(review_answer::Column::Id)
         .one(db)
         .await?)
+}
+
+/// Learners with cards that have started to fade by `now`, with the
+/// competencies of those cards.
+pub async fn fading(
+    db: &impl ConnectionTrait,
+    now: OffsetDateTime,
+) -> Result<Vec<(Uuid, String)>, StoreError> {
+    Ok(review_card::Entity::find()
+        .select_only()
+        .column(review_card::Column::UserId)
+        .column(review_card::Column::Competency)
+        .filter(review_card::Column::FadesAt.lte(now))
+        .distinct()
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// Fills `fades_at` for cards made before the column existed. Returns how
+/// many cards it filled.
+pub async fn fill_fades_at(db: &impl ConnectionTrait) -> Result<usize, StoreError> {
+    use sea_orm::sea_query::Expr;
+    let missing: Vec<(Uuid, OffsetDateTime, OffsetDateTime)> = review_card::Entity::find()
+        .select_only()
+        .column(review_card::Column::Id)
+        .column(review_card::Column::LastReview)
+        .column(review_card::Column::Due)
+        .filter(review_card::Column::FadesAt.is_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (id, last_review, due) in &missing {
+        review_card::Entity::update_many()
+            .col_expr(
+                review_card::Column::FadesAt,
+                Expr::value(fades_at(*last_review, *due)),
+            )
+            .filter(review_card::Column::Id.eq(*id))
+            .exec(db)
+            .await?;
+    }
+    Ok(missing.len())
 }

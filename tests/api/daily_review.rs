@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use time::Duration;
 
-use crate::helpers::{Backend, Session, TestApp, error_of, spawn_app_with};
+use crate::helpers::{Session, TestApp, error_of};
 use crate::learning::course;
 use crate::on_both_databases;
 
@@ -163,24 +163,13 @@ on_both_databases! {
     }
 }
 
-async fn capped_app(backend: Backend) -> Option<TestApp> {
-    spawn_app_with(backend, course, |settings| settings.daily_review_cap = 3).await
-}
+on_both_databases! {
+    content = course;
+    settings = |settings| settings.daily_review_cap = 3;
 
-#[tokio::test]
-async fn the_daily_cap_limits_a_session_and_mixes_modules_sqlite() {
-    let app = capped_app(Backend::Sqlite)
-        .await
-        .expect("SQLite is always available");
-    daily_cap_and_mixing(app).await;
-}
-
-#[tokio::test]
-async fn the_daily_cap_limits_a_session_and_mixes_modules_postgres() {
-    let Some(app) = capped_app(Backend::Postgres).await else {
-        return;
-    };
-    daily_cap_and_mixing(app).await;
+    async fn the_daily_cap_limits_a_session_and_mixes_modules(app) {
+        daily_cap_and_mixing(app).await;
+    }
 }
 
 async fn daily_cap_and_mixing(app: TestApp) {
@@ -235,4 +224,113 @@ async fn daily_cap_and_mixing(app: TestApp) {
     let (_, after) = lea.get_json(&app, "/api/v1/me/reviews").await;
     assert_eq!(after["reviewed_today"], 1);
     assert_eq!(after["cards"].as_array().unwrap().len(), 2);
+}
+
+/// Lea's cell for `discovery` on her team's heatmap, as her manager sees it.
+async fn discovery_cell(app: &TestApp, manager: &Session, team_id: &str) -> Value {
+    let (_, heatmap) = manager
+        .get_json(app, &format!("/api/v1/teams/{team_id}/heatmap"))
+        .await;
+    heatmap["members"][0]["cells"]
+        .as_array()
+        .and_then(|cells| {
+            cells
+                .iter()
+                .find(|c| c["competency"] == "discovery")
+                .cloned()
+        })
+        .unwrap()
+}
+
+on_both_databases! {
+    content = course;
+    settings = |settings| settings.fading_refresh = std::time::Duration::from_millis(200);
+
+    async fn the_heatmap_shows_a_fading_skill_without_new_evidence(app) {
+        app.create_learner("lea@example.com", "Lea", "new-hire").await;
+        app.create_user("max@example.com", "Max", &["manager"]).await;
+        let team_id = app.create_team("North", "max@example.com", &["lea@example.com"]).await;
+        let lea = app.login("lea@example.com").await;
+        quiz(&app, &lea, "discovery-basics", json!({"first-question": [1], "open-questions": [0, 1]})).await;
+        let max = app.login("max@example.com").await;
+        let fresh = discovery_cell(&app, &max, &team_id).await;
+        assert_eq!(fresh["level"], 1, "{fresh}");
+        let evidence_before = app.count("evidence", "1 = 1").await;
+
+        // Sixty days pass and nobody does anything: no evidence arrives, yet
+        // the background refresh brings the stored standing down.
+        app.clock.advance(Duration::days(60));
+        let mut cell = discovery_cell(&app, &max, &team_id).await;
+        for _ in 0..100 {
+            if cell["level"] == 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            cell = discovery_cell(&app, &max, &team_id).await;
+        }
+        assert_eq!(cell["level"], 0, "the heatmap shows the skill fading: {cell}");
+        assert_eq!(app.count("evidence", "1 = 1").await, evidence_before, "no new evidence");
+        let stored = cell["next_mastery"].as_f64().unwrap();
+        let model = discovery(&app, &lea).await["mastery"]["1"].as_f64().unwrap();
+        assert!(stored > 0.0 && stored < 0.8, "{cell}");
+        assert!((stored - model).abs() < 1e-3, "stored {stored} agrees with the model {model}");
+    }
+}
+
+on_both_databases! {
+    content = course;
+
+    // Prints the table in the closing note of the daily-review issue:
+    // `cargo test --test api one_learners_mastery_over_simulated_weeks::sqlite -- --nocapture`
+    async fn one_learners_mastery_over_simulated_weeks(app) {
+        // Lea passes the quiz on day 0 and reviews whatever is due in her
+        // first week. Then she stops until day 50, when she forgets one
+        // card, and reviews every day from then on, answering right.
+        app.create_learner("lea@example.com", "Lea", "new-hire").await;
+        let lea = app.login("lea@example.com").await;
+        quiz(&app, &lea, "discovery-basics", json!({"first-question": [1], "open-questions": [0, 1]})).await;
+        let mut rows = vec!["| week | day | reviews that week (kept/forgotten) | cards due | mean retrievability | L1 mastery | level |".to_owned(), "|---|---|---|---|---|---|---|".to_owned()];
+        let mut week = Vec::new();
+        let (mut kept, mut forgot) = (0, 0);
+        for day in 0..=70 {
+            if day > 0 {
+                app.clock.advance(Duration::days(1));
+            }
+            if (1..=7).contains(&day) || day >= 50 {
+                let (_, due) = lea.get_json(&app, "/api/v1/me/reviews").await;
+                for card in due["cards"].as_array().unwrap() {
+                    let right = !(day == 50 && card["question"]["id"] == "first-question");
+                    let outcome = answer(&app, &lea, card, right).await;
+                    if right { kept += 1 } else { forgot += 1 }
+                    assert_eq!(outcome["rating"], if right { "good" } else { "again" });
+                }
+            }
+            if day % 7 != 0 {
+                continue;
+            }
+            let (_, all) = lea.get_json(&app, "/api/v1/me/reviews").await;
+            let (_, cards) = lea.get_json(&app, "/api/v1/me/reviews?scope=all").await;
+            let cards = cards.as_array().unwrap();
+            let mean_r = cards.iter().map(|c| c["retrievability"].as_f64().unwrap()).sum::<f64>() / cards.len() as f64;
+            let profile = discovery(&app, &lea).await;
+            let mastery = profile["mastery"]["1"].as_f64().unwrap();
+            let level = profile["level"].as_u64().unwrap();
+            rows.push(format!("| {} | {day} | {kept}/{forgot} | {} | {mean_r:.2} | {mastery:.2} | {level} |", day / 7, all["due_now"]));
+            week.push((mastery, level));
+            (kept, forgot) = (0, 0);
+        }
+        println!("{}", rows.join("\n"));
+
+        // Kept while reviewed, fading once overdue by more than an interval,
+        // back to full after the learner returns.
+        for (w, (mastery, level)) in week.iter().enumerate() {
+            match w {
+                0..=3 => assert_eq!((*mastery, *level), (1.0, 1), "week {w}\n{}", rows.join("\n")),
+                4..=7 => assert!(*mastery < 1.0, "week {w} fades\n{}", rows.join("\n")),
+                _ => assert_eq!((*mastery, *level), (1.0, 1), "week {w} restored\n{}", rows.join("\n")),
+            }
+        }
+        assert!(week[4].0 > week[5].0 && week[5].0 > week[6].0 && week[6].0 > week[7].0, "fading deepens\n{}", rows.join("\n"));
+        assert_eq!(week[7].1, 0, "a skill left for seven weeks loses its level\n{}", rows.join("\n"));
+    }
 }

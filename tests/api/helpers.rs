@@ -128,6 +128,7 @@ pub fn test_settings(database_url: String, content_dir: PathBuf) -> ServerSettin
         clock: salesdojo::clock::Clock::system(),
         desired_retention: 0.9,
         daily_review_cap: 20,
+        fading_refresh: std::time::Duration::from_secs(3600),
     }
 }
 
@@ -294,9 +295,35 @@ pub async fn error_of(response: Response) -> (StatusCode, String, String) {
 }
 
 /// Declares each test once and runs it on SQLite and on PostgreSQL; with
-/// `content = |dir| ...;` first, the server serves the folder it returns.
+/// `content = |dir| ...;` first, the server serves the folder it returns,
+/// and with `settings = |settings| ...;` after that, the server starts with
+/// the settings that closure changes.
 #[macro_export]
 macro_rules! on_both_databases {
+    (content = $content:expr; settings = $tweak:expr; $(async fn $name:ident($app:ident) $body:block)*) => {
+        $(
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+
+                async fn test_body($app: $crate::helpers::TestApp) $body
+
+                #[tokio::test]
+                async fn sqlite() {
+                    let app = $crate::helpers::spawn_app_with($crate::helpers::Backend::Sqlite, $content, $tweak).await.expect("SQLite is always available");
+                    test_body(app).await;
+                }
+
+                #[tokio::test]
+                async fn postgres() {
+                    let Some(app) = $crate::helpers::spawn_app_with($crate::helpers::Backend::Postgres, $content, $tweak).await else {
+                        return;
+                    };
+                    test_body(app).await;
+                }
+            }
+        )*
+    };
     (content = $content:expr; $(async fn $name:ident($app:ident) $body:block)*) => {
         $(
             mod $name {

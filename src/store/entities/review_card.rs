@@ -22,6 +22,9 @@ pub struct Model {
     pub last_review: TimeDateTimeWithTimeZone,
     pub due: TimeDateTimeWithTimeZone,
     pub created_at: TimeDateTimeWithTimeZone,
+    /// `due + (due - last_review)`: from then on the card's result fades.
+    /// Empty only between the migration that added it and the first start.
+    pub fades_at: Option<TimeDateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
