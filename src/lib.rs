@@ -30,5 +30,6 @@ pub mod store;
 pub mod svg_text;
 pub mod telemetry;
 pub mod templates;
+pub mod time_zone;
 pub mod user_import;
 pub mod views;

@@ -18,6 +18,7 @@ pub struct TemplateError {
 /// Compiles every embedded `.html` template once, at start-up.
 pub fn load() -> Result<Tera, TemplateError> {
     let mut tera = Tera::new();
+    crate::time_zone::register_filters(&mut tera);
     let mut templates = Vec::new();
     for name in Assets::iter().filter(|n| n.ends_with(".html")) {
         if let Some(file) = Assets::get(&name) {

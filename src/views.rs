@@ -83,10 +83,13 @@ fn insert_identity(context: &mut Context, identity: Option<&Identity>) {
                 },
             );
             context.insert("csrf_token", identity.csrf_token().unwrap_or_default());
+            // Read by the `local_date` and `local_time` filters.
+            context.insert("time_zone", user.zone().name());
         }
         None => {
             context.insert("user", &Option::<ViewUser>::None);
             context.insert("csrf_token", "");
+            context.insert("time_zone", crate::time_zone::DEFAULT_ZONE);
         }
     }
 }

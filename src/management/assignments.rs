@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use sea_orm::{DatabaseConnection, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc3339;
-use time::macros::{format_description, time};
-use time::{Date, OffsetDateTime, PrimitiveDateTime, UtcOffset};
+use time::macros::format_description;
+use time::{Date, OffsetDateTime, UtcOffset};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -17,6 +17,7 @@ use super::team_access::Member;
 use crate::content::Catalog;
 use crate::learning::{LearningError, journey, rfc3339};
 use crate::store::{StoreError, assignments, now};
+use crate::time_zone::Zone;
 
 /// What to assign: one module, or every module of a path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,12 +83,16 @@ pub enum StatusFilter {
     All,
 }
 
-/// Parses a due date: `YYYY-MM-DD` (due at the end of that day, UTC) or an
-/// RFC 3339 time. It may not lie in the past.
-pub fn parse_due(raw: &str, at: OffsetDateTime) -> Result<OffsetDateTime, LearningError> {
+/// Parses a due date: `YYYY-MM-DD` (due at the end of that day in the
+/// assigner's time zone) or an RFC 3339 time. It may not lie in the past.
+pub fn parse_due(
+    raw: &str,
+    zone: &Zone,
+    at: OffsetDateTime,
+) -> Result<OffsetDateTime, LearningError> {
     let raw = raw.trim();
     let due = if let Ok(date) = Date::parse(raw, format_description!("[year]-[month]-[day]")) {
-        PrimitiveDateTime::new(date, time!(23:59:59)).assume_offset(UtcOffset::UTC)
+        zone.end_of_day(date)
     } else if let Ok(moment) = OffsetDateTime::parse(raw, &Rfc3339) {
         moment.to_offset(UtcOffset::UTC)
     } else {
@@ -280,12 +285,22 @@ mod tests {
     fn a_date_is_due_at_the_end_of_that_day() {
         let at = datetime!(2026-11-23 10:00 UTC);
         assert_eq!(
-            parse_due("2026-12-01", at).ok(),
+            parse_due("2026-12-01", &Zone::utc(), at).ok(),
             Some(datetime!(2026-12-01 23:59:59 UTC))
         );
         assert_eq!(
-            parse_due(" 2026-11-23 ", at).ok(),
+            parse_due(" 2026-11-23 ", &Zone::utc(), at).ok(),
             Some(datetime!(2026-11-23 23:59:59 UTC))
+        );
+    }
+
+    #[test]
+    fn a_date_ends_at_midnight_where_the_assigner_is() {
+        let at = datetime!(2026-11-23 10:00 UTC);
+        let shanghai = Zone::named("Asia/Shanghai").unwrap();
+        assert_eq!(
+            parse_due("2026-12-01", &shanghai, at).ok(),
+            Some(datetime!(2026-12-01 15:59:59 UTC))
         );
     }
 
@@ -293,7 +308,7 @@ mod tests {
     fn rfc3339_times_are_kept_in_utc() {
         let at = datetime!(2026-11-23 10:00 UTC);
         assert_eq!(
-            parse_due("2026-11-24T09:00:00+08:00", at).ok(),
+            parse_due("2026-11-24T09:00:00+08:00", &Zone::utc(), at).ok(),
             Some(datetime!(2026-11-24 01:00 UTC))
         );
     }
@@ -301,12 +316,12 @@ mod tests {
     #[test]
     fn past_and_malformed_dates_say_what_to_send() {
         let at = datetime!(2026-11-23 10:00 UTC);
-        let past = parse_due("2026-11-22", at)
+        let past = parse_due("2026-11-22", &Zone::utc(), at)
             .map(|_| ())
             .unwrap_err()
             .to_string();
         assert!(past.contains("in the past"), "{past}");
-        let bad = parse_due("next friday", at)
+        let bad = parse_due("next friday", &Zone::utc(), at)
             .map(|_| ())
             .unwrap_err()
             .to_string();

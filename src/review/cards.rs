@@ -184,10 +184,6 @@ fn mix(cards: Vec<CardRow>) -> Vec<CardRow> {
     }
 }
 
-fn start_of_day(at: OffsetDateTime) -> OffsetDateTime {
-    at.replace_time(time::Time::MIDNIGHT)
-}
-
 /// Cards answered today, and how many more the daily cap allows.
 async fn left_today(
     db: &impl ConnectionTrait,
@@ -195,7 +191,7 @@ async fn left_today(
     user: &User,
     now: OffsetDateTime,
 ) -> Result<(usize, u64), StoreError> {
-    let reviewed_today = review_cards::answer_times(db, user.id, start_of_day(now))
+    let reviewed_today = review_cards::answer_times(db, user.id, user.zone().start_of_day(now))
         .await?
         .len();
     let left = config
@@ -450,10 +446,9 @@ pub async fn answer(
 }
 
 /// Days in a row, ending today or yesterday, with at least one review
-/// answer (UTC days), from answer times.
-pub fn streak(answer_times: &[OffsetDateTime], today: time::Date) -> u32 {
-    let days: std::collections::BTreeSet<time::Date> =
-        answer_times.iter().map(|t| t.date()).collect();
+/// answer, from the days (in the learner's time zone) they answered on.
+pub fn streak(answer_days: impl IntoIterator<Item = time::Date>, today: time::Date) -> u32 {
+    let days: std::collections::BTreeSet<time::Date> = answer_days.into_iter().collect();
     let mut day = if days.contains(&today) {
         today
     } else {
@@ -493,20 +488,33 @@ mod tests {
 
     #[test]
     fn a_streak_counts_days_in_a_row_ending_today_or_yesterday() {
-        let times = [
-            datetime!(2026-11-20 09:00 UTC),
-            datetime!(2026-11-21 22:00 UTC),
-            datetime!(2026-11-22 07:00 UTC),
-            datetime!(2026-11-22 08:00 UTC),
+        let days = [
+            date!(2026 - 11 - 20),
+            date!(2026 - 11 - 21),
+            date!(2026 - 11 - 22),
+            date!(2026 - 11 - 22),
         ];
-        assert_eq!(streak(&times, date!(2026 - 11 - 22)), 3);
-        assert_eq!(
-            streak(&times, date!(2026 - 11 - 23)),
-            3,
-            "today not done yet"
-        );
-        assert_eq!(streak(&times, date!(2026 - 11 - 24)), 0, "a day missed");
-        assert_eq!(streak(&[], date!(2026 - 11 - 24)), 0);
+        assert_eq!(streak(days, date!(2026 - 11 - 22)), 3);
+        assert_eq!(streak(days, date!(2026 - 11 - 23)), 3, "today not done yet");
+        assert_eq!(streak(days, date!(2026 - 11 - 24)), 0, "a day missed");
+        assert_eq!(streak([], date!(2026 - 11 - 24)), 0);
+    }
+
+    #[test]
+    fn a_streak_counts_the_learners_own_days() {
+        // 23:30 UTC is already the next morning in Shanghai: two answers
+        // on one UTC day are two days in a row there.
+        let times = [
+            datetime!(2026-11-21 01:00 UTC),
+            datetime!(2026-11-21 23:30 UTC),
+        ];
+        let shanghai = crate::time_zone::Zone::named("Asia/Shanghai").unwrap();
+        let now = datetime!(2026-11-22 02:00 UTC);
+        let local = |zone: &crate::time_zone::Zone| {
+            streak(times.iter().map(|t| zone.date(*t)), zone.date(now))
+        };
+        assert_eq!(local(&shanghai), 2);
+        assert_eq!(local(&crate::time_zone::Zone::utc()), 1);
     }
 }
 
@@ -521,6 +529,8 @@ pub struct TodaySummary {
     pub streak: u32,
     /// Cards due now.
     pub due_now: u64,
+    /// Cards that fall due later today (the learner's day, in their time zone).
+    pub due_later_today: u64,
     /// When the next card falls due, if none is due now.
     pub next_due_at: Option<String>,
 }
@@ -530,9 +540,12 @@ pub async fn today(
     user: &User,
     now: OffsetDateTime,
 ) -> Result<TodaySummary, StoreError> {
-    let answers = review_cards::answers_since(db, user.id, start_of_day(now)).await?;
+    let zone = user.zone();
+    let answers = review_cards::answers_since(db, user.id, zone.start_of_day(now)).await?;
     let year = review_cards::answer_times(db, user.id, now - time::Duration::days(366)).await?;
     let due_now = review_cards::due_count(db, user.id, now).await?;
+    let due_by_tonight =
+        review_cards::due_count(db, user.id, zone.end_of_day(zone.date(now))).await?;
     let next_due_at = if due_now == 0 {
         review_cards::next_due_after(db, user.id, now)
             .await?
@@ -543,8 +556,9 @@ pub async fn today(
     Ok(TodaySummary {
         answered: answers.len(),
         kept: answers.iter().filter(|a| a.rating != "again").count(),
-        streak: streak(&year, now.date()),
+        streak: streak(year.iter().map(|t| zone.date(*t)), zone.date(now)),
         due_now,
+        due_later_today: due_by_tonight.saturating_sub(due_now),
         next_due_at,
     })
 }

@@ -21,7 +21,16 @@ pub struct User {
     pub roles: Roles,
     pub job_role: Option<String>,
     pub language: Option<Language>,
+    /// IANA time zone the user reads dates in; `None` shows them in UTC.
+    pub time_zone: Option<String>,
     pub password_hash: Option<String>,
+}
+
+impl User {
+    /// The zone this user reads dates in, and whose days count as "today".
+    pub fn zone(&self) -> crate::time_zone::Zone {
+        crate::time_zone::Zone::from_setting(self.time_zone.as_deref())
+    }
 }
 
 pub struct NewUser {
@@ -50,6 +59,7 @@ fn to_user(model: user::Model, roles: Roles) -> User {
         roles,
         job_role: model.job_role,
         language: model.language.as_deref().and_then(Language::from_tag),
+        time_zone: model.time_zone,
         password_hash: model.password_hash,
     }
 }
@@ -186,6 +196,28 @@ pub async fn set_password(
         .await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// Sets (or, with `None`, clears) the user's time zone; the caller has
+/// checked the name against the zone database.
+pub async fn set_time_zone(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    zone: Option<&str>,
+) -> Result<(), StoreError> {
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::TimeZone,
+            sea_orm::sea_query::Expr::value(zone.map(str::to_owned)),
+        )
+        .col_expr(
+            user::Column::UpdatedAt,
+            sea_orm::sea_query::Expr::value(now()),
+        )
+        .filter(user::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 pub async fn set_language(

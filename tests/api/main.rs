@@ -22,5 +22,6 @@ mod ops;
 mod pages;
 mod session;
 mod team_tools;
+mod time_zones;
 mod user_import;
 mod xapi_rules;

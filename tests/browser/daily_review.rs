@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 use time::Duration;
 
-use crate::driver::Browser;
+use crate::driver::{BROWSER_TIME_ZONE, Browser};
 use crate::helpers::{Backend, PASSWORD, copy_dir, spawn_app_with_content};
 
 /// WebDriver key codes.
@@ -130,4 +130,43 @@ async fn a_learner_does_the_daily_review_with_the_keyboard_alone() {
     browser.wait_for("#review-done").await;
     browser.assert_text_eq("#kept", "2 / 2").await;
     browser.screenshot("done").await;
+
+    // The profile proposes the browser's time zone; once saved, the next
+    // due time is shown in it.
+    browser.goto("/profile#settings").await;
+    assert_eq!(
+        browser.prop("#time-zone", "value").await.as_deref(),
+        Some(BROWSER_TIME_ZONE),
+        "the browser's zone is proposed"
+    );
+    assert_eq!(browser.attr("#zone-from-browser", "hidden").await, None);
+    browser.screenshot("time-zone-proposed").await;
+    browser.click("#settings button[type=submit]").await;
+    browser.wait_for_path("/profile?zone=saved").await;
+    browser
+        .assert_text_eq("#current-zone", BROWSER_TIME_ZONE)
+        .await;
+    browser.screenshot("time-zone-saved").await;
+    let (_, me) = kim.get_json(&app, "/api/v1/me").await;
+    assert_eq!(me["time_zone"], BROWSER_TIME_ZONE);
+    let (_, today) = kim.get_json(&app, "/api/v1/me/reviews").await;
+    let next = time::OffsetDateTime::parse(
+        today["next_due_at"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    let shanghai = next.to_offset(time::macros::offset!(+8));
+    let shown = format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        shanghai.year(),
+        u8::from(shanghai.month()),
+        shanghai.day(),
+        shanghai.hour(),
+        shanghai.minute()
+    );
+    browser.goto("/").await;
+    browser
+        .assert_text_contains("#daily-review-card", &shown)
+        .await;
+    browser.screenshot("dashboard-next-due-local").await;
 }

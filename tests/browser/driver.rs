@@ -20,6 +20,9 @@ use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
 
+/// The time zone the browser runs in.
+pub const BROWSER_TIME_ZONE: &str = "Asia/Shanghai";
+
 /// How long any wait (an element, a page, chromedriver starting) may take
 /// before the test fails instead of hanging.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
@@ -121,6 +124,10 @@ impl Chromedriver {
     async fn start(binary: &Path) -> Chromedriver {
         let mut child = Command::new(binary)
             .arg("--port=0")
+            // Chromium reads its time zone from TZ: a fixed zone far from
+            // UTC, so pages that propose the browser's zone are tested
+            // the same way on every machine.
+            .env("TZ", BROWSER_TIME_ZONE)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -393,6 +400,20 @@ impl Browser {
             Err(e) => {
                 self.fail(&format!("could not read `{attribute}` of `{css}`: {e}"))
                     .await
+            }
+        }
+    }
+
+    /// A DOM property of the element `css` (e.g. a select's current `value`).
+    pub async fn prop(&mut self, css: &str, property: &str) -> Option<String> {
+        let element = self.wait_for(css).await;
+        match element.prop(property).await {
+            Ok(value) => value,
+            Err(e) => {
+                self.fail(&format!(
+                    "could not read property `{property}` of `{css}`: {e}"
+                ))
+                .await
             }
         }
     }

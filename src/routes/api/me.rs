@@ -8,6 +8,7 @@ use crate::domain::{AccessRole, Language};
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use crate::store::users::{self, User};
+use crate::time_zone::Zone;
 
 /// A user as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -20,6 +21,8 @@ pub struct UserView {
     pub job_role: Option<String>,
     /// Interface language: `en` or `zh-CN`; null when it follows the browser.
     pub language: Option<Language>,
+    /// IANA time zone dates are shown in (e.g. `Europe/Berlin`); null shows them in UTC.
+    pub time_zone: Option<String>,
 }
 
 impl From<&User> for UserView {
@@ -31,6 +34,7 @@ impl From<&User> for UserView {
             roles: user.roles.iter().collect(),
             job_role: user.job_role.clone(),
             language: user.language,
+            time_zone: user.time_zone.clone(),
         }
     }
 }
@@ -75,5 +79,39 @@ pub async fn set_language(
     users::set_language(&state.db, identity.user.id, language).await?;
     let mut user = identity.user;
     user.language = Some(language);
+    Ok(web::Json(UserView::from(&user)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TimeZoneChange {
+    /// An IANA name such as `Asia/Shanghai`, or null to show dates in UTC again.
+    pub time_zone: Option<String>,
+}
+
+/// Sets the time zone the current user reads dates in. It also decides
+/// where their day starts, for the daily review cap and streak.
+#[utoipa::path(
+    tag = "account",
+    request_body = TimeZoneChange,
+    responses((status = 200, body = UserView), (status = 422, body = ErrorBody)),
+    security(("session_cookie" = []), ("bearer" = []))
+)]
+#[put("/me/time-zone")]
+pub async fn set_time_zone(
+    state: web::Data<AppState>,
+    ApiUser(identity, ..): ApiUser,
+    body: web::Json<TimeZoneChange>,
+) -> Result<web::Json<UserView>, ApiError> {
+    let zone = body
+        .time_zone
+        .as_deref()
+        .map(Zone::named)
+        .transpose()
+        .map_err(|e| ApiError::Invalid(e.to_string()))?;
+    let name = zone.as_ref().map(|z| z.name().to_owned());
+    users::set_time_zone(&state.db, identity.user.id, name.as_deref()).await?;
+    let mut user = identity.user;
+    user.time_zone = name;
     Ok(web::Json(UserView::from(&user)))
 }

@@ -29,6 +29,7 @@ pub fn scope() -> Scope<
         .service(session::delete)
         .service(me::show)
         .service(me::set_language)
+        .service(me::set_time_zone)
         .service(users::list)
         .service(users::create)
         .service(users::set_password)

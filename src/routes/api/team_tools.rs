@@ -188,7 +188,7 @@ pub async fn assign(
     let input = AssignInput {
         what,
         members: chosen,
-        due_at: assignments::parse_due(&body.due, now())?,
+        due_at: assignments::parse_due(&body.due, &identity.user.zone(), now())?,
     };
     let catalog = state.library.catalog();
     let outcome = assignments::assign(

@@ -67,16 +67,6 @@ struct ResultLine {
     at: String,
 }
 
-fn day(at: OffsetDateTime) -> String {
-    let date = at.date();
-    format!(
-        "{:04}-{:02}-{:02}",
-        date.year(),
-        u8::from(date.month()),
-        date.day()
-    )
-}
-
 #[get("/")]
 pub async fn show(
     state: web::Data<AppState>,
@@ -86,6 +76,8 @@ pub async fn show(
     let (mut context, language) = page_context(&state, &req);
     let lang = language.tag();
     let user = &identity.user;
+    let zone = user.zone();
+    let day = |at: OffsetDateTime| zone.day(at);
     let catalog = state.library.catalog();
     let title_of = |id: &str| {
         catalog

@@ -43,6 +43,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(learning::start_run)
         .service(learning::choose)
         .service(profile::show)
+        .service(profile::set_time_zone)
         .service(daily_review::show)
         .service(daily_review::answer)
         .service(teams::index)

@@ -2,20 +2,32 @@
 //! target (server-side SVG, with a table for screen readers), the evidence
 //! behind each level, and the modules that would close the largest gaps.
 
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use serde::Deserialize;
 
 use crate::auth::{AnyUser, PageUser};
 use crate::error::PageError;
 use crate::learning::journey;
 use crate::radar::{RadarAxis, RadarLabels, render_radar};
 use crate::state::AppState;
+use crate::store::users;
+use crate::time_zone::Zone;
 use crate::views::{page_context, render};
+
+use super::{form_field, login, redirect_with_message};
+
+#[derive(Deserialize)]
+pub struct ProfileQuery {
+    zone: Option<String>,
+    zone_error: Option<String>,
+}
 
 #[get("/profile")]
 pub async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
     PageUser(identity, ..): PageUser<AnyUser>,
+    query: web::Query<ProfileQuery>,
 ) -> Result<HttpResponse, PageError> {
     let (mut context, language) = page_context(&state, &req);
     let lang = language.tag();
@@ -68,5 +80,32 @@ pub async fn show(
     context.insert("profile", &view);
     context.insert("role_name", &role_name);
     context.insert("module_titles", &titles);
+    context.insert("saved_zone", user.time_zone.as_deref().unwrap_or_default());
+    context.insert("zone_names", &Zone::all_names());
+    context.insert("zone_saved", &(query.zone.as_deref() == Some("saved")));
+    context.insert("zone_error", &query.zone_error);
     render(&state, "pages/profile.html", &context)
+}
+
+/// Saves the time zone chosen on the profile page (empty: back to UTC).
+#[post("/profile/time-zone")]
+pub async fn set_time_zone(
+    state: web::Data<AppState>,
+    PageUser(identity, ..): PageUser<AnyUser>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    let chosen = form_field(&form, "time_zone").filter(|name| !name.is_empty());
+    let zone = match chosen.map(Zone::named).transpose() {
+        Ok(zone) => zone,
+        Err(unknown) => {
+            return Ok(redirect_with_message(
+                "/profile",
+                "zone_error",
+                &unknown.to_string(),
+                "settings",
+            ));
+        }
+    };
+    users::set_time_zone(&state.db, identity.user.id, zone.as_ref().map(Zone::name)).await?;
+    Ok(login::redirect("/profile?zone=saved#settings"))
 }

@@ -233,7 +233,7 @@ pub async fn assign(
     };
     let catalog = state.library.catalog();
     let result = match parsed {
-        Ok(what) => match assignments::parse_due(field("due"), now()) {
+        Ok(what) => match assignments::parse_due(field("due"), &identity.user.zone(), now()) {
             Ok(due_at) => {
                 let input = AssignInput {
                     what,

@@ -42,13 +42,14 @@ pub struct StatusQuery {
 pub async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
-    _trainer: PageUser<TrainerOrAdmin>,
+    PageUser(trainer, ..): PageUser<TrainerOrAdmin>,
     query: web::Query<StatusQuery>,
 ) -> Result<HttpResponse, PageError> {
     let (mut context, language) = page_context(&state, &req);
     let lang = language.tag();
     let catalog = state.library.catalog();
     let status = state.library.status();
+    let zone = trainer.user.zone();
     let diagnostics: Vec<DiagnosticRow> = status
         .diagnostics
         .iter()
@@ -72,11 +73,11 @@ pub async fn show(
         })
         .collect();
     context.insert("content_dir", &state.library.dir().display().to_string());
-    context.insert("served_at", &timestamp(catalog.loaded_at));
+    context.insert("served_at", &timestamp(&zone, catalog.loaded_at));
     context.insert("served_modules", &catalog.modules.len());
     context.insert("served_questions", &catalog.question_count());
     context.insert("served_roleplays", &catalog.roleplay_count());
-    context.insert("attempted_at", &timestamp(status.attempted_at));
+    context.insert("attempted_at", &timestamp(&zone, status.attempted_at));
     context.insert("trigger", status.trigger);
     context.insert("succeeded", &status.succeeded);
     context.insert("errors", &status.summary.errors);
@@ -98,10 +99,10 @@ pub async fn show(
     render(&state, "pages/trainer.html", &context)
 }
 
-fn timestamp(at: time::OffsetDateTime) -> String {
-    let format =
-        time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");
-    at.format(&format).unwrap_or_else(|_| at.to_string())
+/// Seconds matter here: a trainer compares them with the time they saved a file.
+fn timestamp(zone: &crate::time_zone::Zone, at: time::OffsetDateTime) -> String {
+    let seconds = at.second();
+    format!("{}:{seconds:02} {}", zone.minute(at), zone.name())
 }
 
 /// Reloads the content folder now; the result shows on /trainer.
