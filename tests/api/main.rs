@@ -20,6 +20,7 @@ mod item_analysis;
 mod learning;
 mod ops;
 mod pages;
+mod security;
 mod session;
 mod team_tools;
 mod time_zones;

@@ -289,7 +289,7 @@ pub async fn media(
         // An SVG opened on its own must not run anything.
         .insert_header((
             header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+            "default-src 'none'; style-src 'unsafe-inline'; sandbox; frame-ancestors 'none'",
         ))
         .body(bytes))
 }
