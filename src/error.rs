@@ -108,6 +108,9 @@ impl ResponseError for ApiError {
         {
             response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
         }
+        if let Self::Unavailable(_) = self {
+            response.insert_header((header::RETRY_AFTER, UNAVAILABLE_RETRY_SECS.to_string()));
+        }
         response.json(ErrorBody {
             error: ErrorDetail {
                 code: self.code().to_owned(),
@@ -117,14 +120,18 @@ impl ResponseError for ApiError {
     }
 }
 
+/// What a 503 asks clients to wait before trying again.
+const UNAVAILABLE_RETRY_SECS: u32 = 5;
+
 impl From<crate::store::StoreError> for ApiError {
     fn from(error: crate::store::StoreError) -> Self {
-        match error {
-            crate::store::StoreError::Connect { .. } => Self::Unavailable(
+        if error.is_unavailable() {
+            tracing::error!(%error, "the database is not reachable");
+            return Self::Unavailable(
                 "the database is not reachable right now; try again shortly".into(),
-            ),
-            other => Self::internal(other),
+            );
         }
+        Self::internal(error)
     }
 }
 
@@ -234,6 +241,9 @@ impl ResponseError for PageError {
         if let Self::TooManyRequests { retry_after_secs } = self {
             response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
         }
+        if let Self::Unavailable = self {
+            response.insert_header((header::RETRY_AFTER, UNAVAILABLE_RETRY_SECS.to_string()));
+        }
         // The body is rendered in the visitor's language by the error-page
         // middleware, which reads this extension.
         let mut response = response
@@ -249,10 +259,11 @@ impl ResponseError for PageError {
 
 impl From<crate::store::StoreError> for PageError {
     fn from(error: crate::store::StoreError) -> Self {
-        match error {
-            crate::store::StoreError::Connect { .. } => Self::Unavailable,
-            other => Self::internal(other),
+        if error.is_unavailable() {
+            tracing::error!(%error, "the database is not reachable");
+            return Self::Unavailable;
         }
+        Self::internal(error)
     }
 }
 

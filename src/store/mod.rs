@@ -40,9 +40,46 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// True when the database could not be reached (down, restarting, the
+    /// network gone, no free connection in time): the request may succeed
+    /// if retried shortly, so callers answer 503 rather than 500.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            Self::Connect { .. } => true,
+            Self::Migrate(e) | Self::Database(e) => is_unreachable(e),
+        }
+    }
+
     /// True when the write broke a unique constraint (e.g. an e-mail already taken).
     pub fn is_unique_violation(&self) -> bool {
         matches!(self, Self::Database(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))))
+    }
+}
+
+fn is_unreachable(error: &DbErr) -> bool {
+    use sea_orm::RuntimeErr;
+    use sea_orm::sqlx::Error as Sqlx;
+    let runtime = match error {
+        DbErr::ConnectionAcquire(_) => return true,
+        DbErr::Conn(runtime) | DbErr::Exec(runtime) | DbErr::Query(runtime) => runtime,
+        _ => return false,
+    };
+    let RuntimeErr::SqlxError(sqlx) = runtime else {
+        return false;
+    };
+    match sqlx.as_ref() {
+        Sqlx::Io(_)
+        | Sqlx::Tls(_)
+        | Sqlx::PoolTimedOut
+        | Sqlx::PoolClosed
+        | Sqlx::WorkerCrashed
+        | Sqlx::Protocol(_) => true,
+        // PostgreSQL's class 08 (connection exception) and 57P (operator
+        // intervention: shutting down, cannot connect now).
+        Sqlx::Database(db) => db
+            .code()
+            .is_some_and(|code| code.starts_with("08") || code.starts_with("57P")),
+        _ => false,
     }
 }
 

@@ -19,6 +19,7 @@ mod exports;
 mod item_analysis;
 mod learning;
 mod ops;
+mod outage;
 mod pages;
 mod security;
 mod session;
