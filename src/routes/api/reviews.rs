@@ -15,6 +15,7 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct QueueQuery {
     /// `pending` (default), `reviewed` or `all`.
+    #[param(inline)]
     pub status: Option<QueueFilter>,
 }
 

@@ -93,6 +93,7 @@ pub async fn drill_down(
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct AssignmentQuery {
     /// `open` (default), `overdue`, `completed` or `all`.
+    #[param(inline)]
     pub status: Option<StatusFilter>,
 }
 
