@@ -47,7 +47,16 @@ pub async fn log_in(
         || raw_email.trim().to_lowercase(),
         |e| e.as_str().to_owned(),
     );
-    if let Some(retry_after) = throttle::retry_after(&state.db, &key, client_addr).await? {
+    // The attempt counts as a failure from the start and the limit is
+    // checked after, so that attempts arriving together see each other:
+    // whichever checks last sees every earlier one, so at most the limit's
+    // worth of passwords are ever checked in a window, even when many
+    // requests race on several app servers.
+    let attempt = login_attempts::reserve(&state.db, &key, client_addr).await?;
+    if let Some(retry_after) =
+        throttle::retry_after(&state.db, &key, client_addr, Some(attempt)).await?
+    {
+        login_attempts::withdraw(&state.db, attempt).await?;
         return Err(LoginError::Throttled { retry_after });
     }
     let user = match &email {
@@ -56,7 +65,9 @@ pub async fn log_in(
     };
     let stored_hash = user.as_ref().and_then(|u| u.password_hash.clone());
     let verified = state.hasher.verify(password, stored_hash).await?;
-    login_attempts::record(&state.db, &key, client_addr, verified).await?;
+    if verified {
+        login_attempts::mark_succeeded(&state.db, attempt).await?;
+    }
     let (true, Some(user)) = (verified, user) else {
         return Err(LoginError::InvalidCredentials);
     };

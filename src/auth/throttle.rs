@@ -13,16 +13,18 @@ pub const MAX_FAILURES_PER_ACCOUNT: usize = 5;
 pub const MAX_FAILURES_PER_ADDR: usize = 20;
 pub const WINDOW: Duration = Duration::minutes(15);
 
-/// How long until another attempt is allowed, if one is not allowed now.
+/// How long until the attempt `attempt` (already reserved as a failure) is
+/// allowed, if it is not allowed now; the other failures in the window count.
 pub async fn retry_after(
     db: &impl ConnectionTrait,
     email: &str,
     client_addr: &str,
+    attempt: Option<uuid::Uuid>,
 ) -> Result<Option<std::time::Duration>, StoreError> {
     let current = now();
     let since = current - WINDOW;
-    let by_account = login_attempts::failures_for_email(db, email, since).await?;
-    let by_addr = login_attempts::failures_for_addr(db, client_addr, since).await?;
+    let by_account = login_attempts::failures_for_email(db, email, since, attempt).await?;
+    let by_addr = login_attempts::failures_for_addr(db, client_addr, since, attempt).await?;
     Ok([
         wait(&by_account, MAX_FAILURES_PER_ACCOUNT, current),
         wait(&by_addr, MAX_FAILURES_PER_ADDR, current),

@@ -144,7 +144,82 @@ const STANDINGS_MIGRATION: &str = "m20261123_000003_create_team_tools";
 /// get the column filled from their schedule.
 const FADING_MIGRATION: &str = "m20261125_000005_add_card_fading";
 
+/// Brings the schema up to date. On PostgreSQL several app servers may
+/// start at once against one database: an advisory lock, held on one
+/// connection for the whole run, lets one of them migrate while the others
+/// wait, then find nothing left to do.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), StoreError> {
+    match db.get_database_backend() {
+        DbBackend::Postgres => {}
+        DbBackend::Sqlite => return migrate_sqlite(db).await,
+        _ => return migrate_unlocked(db).await,
+    }
+    let failed = |e: sea_orm::sqlx::Error| {
+        StoreError::Migrate(DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into())))
+    };
+    let pool = db.get_postgres_connection_pool();
+    let mut lock = pool.acquire().await.map_err(failed)?;
+    sea_orm::sqlx::query("SELECT pg_advisory_lock($1)")
+        .bind(MIGRATION_LOCK)
+        .execute(&mut *lock)
+        .await
+        .map_err(failed)?;
+    let result = migrate_unlocked(db).await;
+    let unlocked = sea_orm::sqlx::query("SELECT pg_advisory_unlock($1)")
+        .bind(MIGRATION_LOCK)
+        .execute(&mut *lock)
+        .await;
+    if let Err(error) = unlocked {
+        // The lock ends with the connection anyway; make sure it does.
+        tracing::warn!(%error, "could not release the migration lock; closing its connection");
+        lock.close_on_drop();
+    }
+    result
+}
+
+/// SQLite's version of the lock: an exclusive lock on a file beside the
+/// database (`<file>.migrate-lock`), so that two processes opening one
+/// file at once (a server and `salesdojo migrate`, say) do not both
+/// create the tables.
+async fn migrate_sqlite(db: &DatabaseConnection) -> Result<(), StoreError> {
+    let file = db
+        .get_sqlite_connection_pool()
+        .connect_options()
+        .get_filename()
+        .to_path_buf();
+    let name = file.to_string_lossy();
+    if name.is_empty() || name.contains(":memory:") {
+        return migrate_unlocked(db).await;
+    }
+    let lock_path = PathBuf::from(format!("{name}.migrate-lock"));
+    let failed = |e: std::io::Error| {
+        StoreError::Migrate(DbErr::Custom(format!(
+            "cannot take the migration lock {}: {e}; check that the folder is writable",
+            lock_path.display()
+        )))
+    };
+    let opening = lock_path.clone();
+    let lock = tokio::task::spawn_blocking(move || {
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&opening)?;
+        lock.lock()?;
+        Ok::<_, std::io::Error>(lock)
+    })
+    .await
+    .map_err(|e| failed(std::io::Error::other(e.to_string())))?
+    .map_err(failed)?;
+    let result = migrate_unlocked(db).await;
+    drop(lock);
+    result
+}
+
+/// The advisory lock key of schema migrations ("SDMIGRAT" in ASCII).
+const MIGRATION_LOCK: i64 = 0x5344_4d49_4752_4154;
+
+async fn migrate_unlocked(db: &DatabaseConnection) -> Result<(), StoreError> {
     let pending = Migrator::get_pending_migrations(db)
         .await
         .map_err(StoreError::Migrate)?;

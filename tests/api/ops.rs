@@ -70,3 +70,45 @@ on_both_databases! {
         assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"), "{csp}");
     }
 }
+
+/// Two app servers starting at once against a fresh database: both migrate,
+/// one waits for the other, and both end with the full schema.
+#[tokio::test]
+async fn two_servers_migrating_a_fresh_database_at_once_both_succeed() {
+    for backend in [
+        crate::helpers::Backend::Sqlite,
+        crate::helpers::Backend::Postgres,
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let Some(url) = crate::helpers::fresh_database(backend, dir.path()).await else {
+            continue;
+        };
+        let url = if url.starts_with("sqlite") {
+            format!("{url}?mode=rwc")
+        } else {
+            url
+        };
+        let (a, b) = tokio::join!(
+            salesdojo::store::connect(&url),
+            salesdojo::store::connect(&url)
+        );
+        let (a, b) = (a.unwrap(), b.unwrap());
+        let (first, second) =
+            tokio::join!(salesdojo::store::migrate(&a), salesdojo::store::migrate(&b));
+        assert!(
+            first.is_ok() && second.is_ok(),
+            "{backend:?}: {first:?} / {second:?}"
+        );
+        let applied = a
+            .query_one_raw(Statement::from_string(
+                a.get_database_backend(),
+                "SELECT COUNT(*) AS n FROM seaql_migrations",
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get::<i64>("", "n")
+            .unwrap();
+        assert_eq!(applied, 5, "{backend:?}: every migration applied once");
+    }
+}

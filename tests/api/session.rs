@@ -57,6 +57,24 @@ on_both_databases! {
         assert_eq!(app.post_login(&client, "ghost@example.com", "x").await.status(), StatusCode::TOO_MANY_REQUESTS);
     }
 
+    async fn guesses_sent_all_at_once_are_throttled_too(app) {
+        // Sixteen wrong passwords at the same moment: each attempt counts
+        // before its password is checked, so at most five are checked.
+        let guesses = (0..16).map(|i| {
+            let app = &app;
+            async move { app.post_login(&browser(), ADMIN_EMAIL, &format!("wrong guess {i}")).await.status() }
+        });
+        let statuses = futures_util::future::join_all(guesses).await;
+        let checked = statuses.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();
+        let throttled = statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count();
+        assert_eq!(checked + throttled, 16, "{statuses:?}");
+        assert!(checked <= 5, "{checked} passwords were checked: {statuses:?}");
+        assert_eq!(app.count("login_attempts", "succeeded = false").await, i64::try_from(checked).unwrap(), "refused attempts do not count");
+        // Only the checked guesses count: five lock the account, fewer do not.
+        let expected = if checked == 5 { StatusCode::TOO_MANY_REQUESTS } else { StatusCode::OK };
+        assert_eq!(app.post_login(&browser(), ADMIN_EMAIL, PASSWORD).await.status(), expected, "after {checked} checked guesses");
+    }
+
     async fn changes_without_the_csrf_token_are_refused(app) {
         let session = app.login(ADMIN_EMAIL).await;
         let refused = session.client.delete(app.url("/api/v1/session")).send().await.unwrap();
