@@ -2,7 +2,7 @@
 //! teams they manage, an administrator every team; any other team id looks
 //! missing, so ids cannot be probed.
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -60,19 +60,27 @@ pub async fn team_members(
     db: &impl ConnectionTrait,
     team_id: Uuid,
 ) -> Result<Vec<Member>, LearningError> {
-    let ids = teams::member_ids(db, team_id).await?;
-    Ok(user::Entity::find()
-        .filter(user::Column::Id.is_in(ids))
+    let rows: Vec<(Uuid, String, String, Option<String>)> = user::Entity::find()
+        .select_only()
+        .columns([
+            user::Column::Id,
+            user::Column::Email,
+            user::Column::Name,
+            user::Column::JobRole,
+        ])
+        .filter(user::Column::Id.in_subquery(teams::member_ids_query(team_id)))
         .order_by_asc(user::Column::Name)
         .order_by_asc(user::Column::Email)
+        .into_tuple()
         .all(db)
-        .await?
+        .await?;
+    Ok(rows
         .into_iter()
-        .map(|u| Member {
-            id: u.id,
-            email: u.email,
-            name: u.name,
-            job_role: u.job_role,
+        .map(|(id, email, name, job_role)| Member {
+            id,
+            email,
+            name,
+            job_role,
         })
         .collect())
 }

@@ -27,24 +27,36 @@ pub struct Standing {
     pub mastery: BTreeMap<u8, f64>,
     /// How many current (not superseded) evidence rows stand behind it.
     pub evidence_count: usize,
-    pub computed_at: OffsetDateTime,
 }
 
-fn from_model(model: competency_standing::Model) -> Standing {
-    let mastery: BTreeMap<String, f64> = serde_json::from_str(&model.mastery).unwrap_or_else(|error| {
-        tracing::warn!(user = %model.user_id, competency = %model.competency, %error, "unreadable stored mastery; shown as none");
+/// The columns a [`Standing`] is read from: a heatmap reads 20,000 of
+/// them at a time, so only these are selected, and as a plain tuple.
+type StandingRow = (Uuid, String, i16, String, i32);
+
+fn select_standings() -> sea_orm::Select<competency_standing::Entity> {
+    competency_standing::Entity::find().select_only().columns([
+        competency_standing::Column::UserId,
+        competency_standing::Column::Competency,
+        competency_standing::Column::Level,
+        competency_standing::Column::Mastery,
+        competency_standing::Column::EvidenceCount,
+    ])
+}
+
+fn from_row((user_id, competency, level, mastery, evidence_count): StandingRow) -> Standing {
+    let mastery: BTreeMap<String, f64> = serde_json::from_str(&mastery).unwrap_or_else(|error| {
+        tracing::warn!(user = %user_id, %competency, %error, "unreadable stored mastery; shown as none");
         BTreeMap::new()
     });
     Standing {
-        user_id: model.user_id,
-        competency: model.competency,
-        level: u8::try_from(model.level).unwrap_or(0),
+        user_id,
+        competency,
+        level: u8::try_from(level).unwrap_or(0),
         mastery: mastery
             .into_iter()
             .filter_map(|(level, value)| Some((level.parse().ok()?, value)))
             .collect(),
-        evidence_count: usize::try_from(model.evidence_count).unwrap_or(0),
-        computed_at: model.computed_at,
+        evidence_count: usize::try_from(evidence_count).unwrap_or(0),
     }
 }
 
@@ -140,12 +152,13 @@ pub async fn of_team(
         .and_where(team_member::Column::TeamId.eq(team_id))
         .and_where(team_member::Column::IsManager.eq(false))
         .to_owned();
-    Ok(competency_standing::Entity::find()
+    Ok(select_standings()
         .filter(competency_standing::Column::UserId.in_subquery(members))
+        .into_tuple::<StandingRow>()
         .all(db)
         .await?
         .into_iter()
-        .map(from_model)
+        .map(from_row)
         .collect())
 }
 
@@ -154,13 +167,14 @@ pub async fn of_user(
     db: &impl ConnectionTrait,
     user_id: Uuid,
 ) -> Result<Vec<Standing>, StoreError> {
-    Ok(competency_standing::Entity::find()
+    Ok(select_standings()
         .filter(competency_standing::Column::UserId.eq(user_id))
         .order_by_asc(competency_standing::Column::Competency)
+        .into_tuple::<StandingRow>()
         .all(db)
         .await?
         .into_iter()
-        .map(from_model)
+        .map(from_row)
         .collect())
 }
 

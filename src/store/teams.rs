@@ -234,6 +234,16 @@ pub async fn members_managed_by(
     Ok(members)
 }
 
+/// The ids of a team's members (not managers), as a subquery.
+pub fn member_ids_query(team_id: Uuid) -> sea_orm::sea_query::SelectStatement {
+    sea_orm::sea_query::Query::select()
+        .column(team_member::Column::UserId)
+        .from(team_member::Entity)
+        .and_where(team_member::Column::TeamId.eq(team_id))
+        .and_where(team_member::Column::IsManager.eq(false))
+        .to_owned()
+}
+
 /// The members (not managers) of a team.
 pub async fn member_ids(db: &impl ConnectionTrait, team_id: Uuid) -> Result<Vec<Uuid>, StoreError> {
     Ok(team_member::Entity::find()
