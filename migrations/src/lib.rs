@@ -11,6 +11,7 @@ mod m20261123_000002_create_learning;
 mod m20261123_000003_create_team_tools;
 mod m20261124_000004_create_review_cards;
 mod m20261125_000005_add_card_fading;
+mod m20261125_000006_create_learner_standings;
 mod support;
 
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_create_team_tools::Migration),
             Box::new(m20261124_000004_create_review_cards::Migration),
             Box::new(m20261125_000005_add_card_fading::Migration),
+            Box::new(m20261125_000006_create_learner_standings::Migration),
         ]
     }
 }

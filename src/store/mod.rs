@@ -144,6 +144,10 @@ const STANDINGS_MIGRATION: &str = "m20261123_000003_create_team_tools";
 /// get the column filled from their schedule.
 const FADING_MIGRATION: &str = "m20261125_000005_add_card_fading";
 
+/// The migration that added `learner_standings`: filled from the
+/// per-competency standings of learners who already have some.
+const LEARNER_STANDINGS_MIGRATION: &str = "m20261125_000006_create_learner_standings";
+
 /// Brings the schema up to date. On PostgreSQL several app servers may
 /// start at once against one database: an advisory lock, held on one
 /// connection for the whole run, lets one of them migrate while the others
@@ -225,7 +229,21 @@ async fn migrate_unlocked(db: &DatabaseConnection) -> Result<(), StoreError> {
         .map_err(StoreError::Migrate)?;
     let adds_standings = pending.iter().any(|m| m.name() == STANDINGS_MIGRATION);
     let adds_fading = pending.iter().any(|m| m.name() == FADING_MIGRATION);
+    let adds_learner_rows = pending
+        .iter()
+        .any(|m| m.name() == LEARNER_STANDINGS_MIGRATION);
     Migrator::up(db, None).await.map_err(StoreError::Migrate)?;
+    // A database that gets the standings table now also gets learner rows
+    // from rebuild_all below; one that had standings gets them filled here.
+    if adds_learner_rows && !adds_standings {
+        let learners = standings::fill_learner_rows(db).await?;
+        if learners > 0 {
+            tracing::info!(
+                learners,
+                "stored each learner's standings in one row for heatmaps"
+            );
+        }
+    }
     if adds_fading {
         let cards = review_cards::fill_fades_at(db).await?;
         if cards > 0 {

@@ -13,7 +13,7 @@ use sea_orm::{
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::entities::{competency_standing, evidence, team_member, user};
+use super::entities::{competency_standing, evidence, learner_standing, team_member, user};
 use super::{StoreError, now};
 use crate::competency::{self, ModelSettings};
 
@@ -137,7 +137,70 @@ pub async fn refresh(
         )
         .exec(db)
         .await?;
+    write_learner_row(db, user_id, at).await
+}
+
+/// One competency in a learner row's JSON.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredStanding {
+    competency: String,
+    level: u8,
+    mastery: BTreeMap<u8, f64>,
+    evidence: usize,
+}
+
+/// Rewrites the learner's row in `learner_standings` from their
+/// per-competency standings (call after changing those, in the same
+/// transaction).
+async fn write_learner_row(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    at: OffsetDateTime,
+) -> Result<(), StoreError> {
+    let stored: Vec<StoredStanding> = of_user(db, user_id)
+        .await?
+        .into_iter()
+        .map(|s| StoredStanding {
+            competency: s.competency,
+            level: s.level,
+            mastery: s.mastery,
+            evidence: s.evidence_count,
+        })
+        .collect();
+    let document = serde_json::to_string(&stored).unwrap_or_else(|_| "[]".to_owned());
+    learner_standing::Entity::insert(learner_standing::ActiveModel {
+        user_id: Set(user_id),
+        standings: Set(document),
+        computed_at: Set(at),
+    })
+    .on_conflict(
+        OnConflict::column(learner_standing::Column::UserId)
+            .update_columns([
+                learner_standing::Column::Standings,
+                learner_standing::Column::ComputedAt,
+            ])
+            .to_owned(),
+    )
+    .exec(db)
+    .await?;
     Ok(())
+}
+
+/// Writes the learner rows of everyone who has standings: run once after
+/// the migration that created `learner_standings`. Returns how many.
+pub async fn fill_learner_rows(db: &impl ConnectionTrait) -> Result<usize, StoreError> {
+    let learners: Vec<Uuid> = competency_standing::Entity::find()
+        .select_only()
+        .column(competency_standing::Column::UserId)
+        .distinct()
+        .into_tuple()
+        .all(db)
+        .await?;
+    let at = now();
+    for user_id in &learners {
+        write_learner_row(db, *user_id, at).await?;
+    }
+    Ok(learners.len())
 }
 
 /// The standings of every member of a team (managers who are not also
@@ -152,14 +215,31 @@ pub async fn of_team(
         .and_where(team_member::Column::TeamId.eq(team_id))
         .and_where(team_member::Column::IsManager.eq(false))
         .to_owned();
-    Ok(select_standings()
-        .filter(competency_standing::Column::UserId.in_subquery(members))
-        .into_tuple::<StandingRow>()
+    let rows: Vec<(Uuid, String)> = learner_standing::Entity::find()
+        .select_only()
+        .columns([
+            learner_standing::Column::UserId,
+            learner_standing::Column::Standings,
+        ])
+        .filter(learner_standing::Column::UserId.in_subquery(members))
+        .into_tuple()
         .all(db)
-        .await?
-        .into_iter()
-        .map(from_row)
-        .collect())
+        .await?;
+    let mut standings = Vec::with_capacity(rows.len() * 20);
+    for (user_id, document) in rows {
+        let stored: Vec<StoredStanding> = serde_json::from_str(&document).unwrap_or_else(|error| {
+            tracing::warn!(user = %user_id, %error, "unreadable stored standings; shown as none");
+            Vec::new()
+        });
+        standings.extend(stored.into_iter().map(|s| Standing {
+            user_id,
+            competency: s.competency,
+            level: s.level,
+            mastery: s.mastery,
+            evidence_count: s.evidence,
+        }));
+    }
+    Ok(standings)
 }
 
 /// One learner's standings.

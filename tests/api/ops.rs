@@ -109,6 +109,58 @@ async fn two_servers_migrating_a_fresh_database_at_once_both_succeed() {
             .unwrap()
             .try_get::<i64>("", "n")
             .unwrap();
-        assert_eq!(applied, 5, "{backend:?}: every migration applied once");
+        assert_eq!(applied, 6, "{backend:?}: every migration applied once");
     }
+}
+
+/// A database from before `learner_standings` (migrations 1-5, with a
+/// learner's standings) gets that learner's row when it is upgraded.
+#[tokio::test]
+async fn upgrading_fills_the_learner_rows_from_existing_standings() {
+    use migrations::MigratorTrait;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("old.db").display());
+    let db = salesdojo::store::connect(&url).await.unwrap();
+    migrations::Migrator::up(&db, Some(5)).await.unwrap();
+    use salesdojo::domain::{AccessRole, Email, PersonName, Roles};
+    use salesdojo::store::entities::competency_standing;
+    use sea_orm::{ActiveModelTrait, Set};
+    let user = salesdojo::store::users::create(
+        &db,
+        salesdojo::store::users::NewUser {
+            email: Email::parse("old@example.com").unwrap(),
+            name: PersonName::parse("Old Timer").unwrap(),
+            roles: Roles::new([AccessRole::Learner]),
+            job_role: None,
+            password_hash: "not used".into(),
+        },
+    )
+    .await
+    .unwrap();
+    competency_standing::ActiveModel {
+        user_id: Set(user.id),
+        competency: Set("discovery".into()),
+        level: Set(2),
+        mastery: Set(r#"{"1":1.0,"2":0.85}"#.into()),
+        evidence_count: Set(4),
+        computed_at: Set(salesdojo::store::now()),
+    }
+    .insert(&db)
+    .await
+    .unwrap();
+    salesdojo::store::migrate(&db).await.unwrap();
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT standings FROM learner_standings",
+        ))
+        .await
+        .unwrap()
+        .expect("a learner row");
+    let stored: Value =
+        serde_json::from_str(&row.try_get::<String>("", "standings").unwrap()).unwrap();
+    assert_eq!(stored[0]["competency"], "discovery");
+    assert_eq!(stored[0]["level"], 2);
+    assert_eq!(stored[0]["mastery"]["2"], 0.85);
+    assert_eq!(stored[0]["evidence"], 4);
 }

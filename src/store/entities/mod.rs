@@ -5,6 +5,7 @@ pub mod assignment;
 pub mod competency_standing;
 pub mod enrolment;
 pub mod evidence;
+pub mod learner_standing;
 pub mod login_attempt;
 pub mod module_completion;
 pub mod module_feedback;
