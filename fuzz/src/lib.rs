@@ -3,3 +3,6 @@
 
 #[path = "../../src/content/mod.rs"]
 pub mod content;
+
+#[path = "../../src/svg_text.rs"]
+pub mod svg_text;
