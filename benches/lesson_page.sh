@@ -9,8 +9,8 @@
 # under 10 ms at 64 connections), with the CPU each server used.
 #
 # Run:  bash benches/lesson_page.sh
-# Env:  SALESDOJO_BIN (default /work/target-release/release/salesdojo, else
-#       target/release/salesdojo), MODULE (objection-handling), DURATION (15s),
+# Env:  SALESDOJO_BIN (default $CARGO_TARGET_DIR/release/salesdojo,
+#       else target/release/salesdojo), MODULE (objection-handling), DURATION (15s),
 #       CONNECTIONS (64), THREADS (2), WARMUP (3s), RUST_LOG (info, as shipped).
 #
 # wrk, nginx and salesdojo share the machine's cores: on a 2-core machine the
@@ -26,16 +26,8 @@ WARMUP="${WARMUP:-3s}"
 EMAIL="bench-learner@example.com"
 PASSWORD="bench-password-123"
 
-BIN="${SALESDOJO_BIN:-}"
-if [[ -z "$BIN" ]]; then
-    for candidate in /work/target-release/release/salesdojo "$ROOT/target/release/salesdojo"; do
-        if [[ -x "$candidate" ]]; then BIN="$candidate"; break; fi
-    done
-fi
-if [[ -z "$BIN" || ! -x "$BIN" ]]; then
-    echo "no release binary: build one with 'cargo build --release' or set SALESDOJO_BIN" >&2
-    exit 1
-fi
+# shellcheck source=release_binary.sh
+source "$ROOT/benches/release_binary.sh"
 
 # --- tools -------------------------------------------------------------------
 if ! command -v nginx >/dev/null || ! command -v wrk >/dev/null || ! command -v curl >/dev/null; then

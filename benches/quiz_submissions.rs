@@ -12,7 +12,7 @@
 //! (`evidence.origin` = the attempt's id).
 //!
 //! Run: `cargo build --release && cargo bench --bench quiz_submissions`
-//! Env: SALESDOJO_BIN (default /work/target-release/release/salesdojo, else
+//! Env: SALESDOJO_BIN (default $CARGO_TARGET_DIR/release/salesdojo, else
 //! $CARGO_TARGET_DIR or target/ + release/salesdojo), CLIENTS (32), LEARNERS
 //! (= CLIENTS; client i uses learners i, i+CLIENTS, ... in turn), DURATION
 //! (15 seconds), MODULE (objection-handling: unlimited attempts, 10
@@ -47,10 +47,6 @@ fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
 fn server_binary() -> PathBuf {
     if let Some(path) = std::env::var_os("SALESDOJO_BIN") {
         return PathBuf::from(path);
-    }
-    let shared = PathBuf::from("/work/target-release/release/salesdojo");
-    if shared.exists() {
-        return shared;
     }
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
         || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"),

@@ -13,24 +13,16 @@
 # SPEC section 6 targets (under 2 s, under 150 MB resident).
 #
 # Run:  bash benches/startup.sh
-# Env:  SALESDOJO_BIN (default /work/target-release/release/salesdojo, else
-#       target/release/salesdojo), MODULES (500), RUNS (3), RUST_LOG (info).
+# Env:  SALESDOJO_BIN (default $CARGO_TARGET_DIR/release/salesdojo,
+#       else target/release/salesdojo), MODULES (500), RUNS (3), RUST_LOG (info).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MODULES="${MODULES:-500}"
 RUNS="${RUNS:-3}"
 
-BIN="${SALESDOJO_BIN:-}"
-if [[ -z "$BIN" ]]; then
-    for candidate in /work/target-release/release/salesdojo "$ROOT/target/release/salesdojo"; do
-        if [[ -x "$candidate" ]]; then BIN="$candidate"; break; fi
-    done
-fi
-if [[ -z "$BIN" || ! -x "$BIN" ]]; then
-    echo "no release binary: build one with 'cargo build --release' or set SALESDOJO_BIN" >&2
-    exit 1
-fi
+# shellcheck source=release_binary.sh
+source "$ROOT/benches/release_binary.sh"
 command -v curl >/dev/null || apt-get install -y -q curl >/dev/null
 
 TMP="$(mktemp -d /tmp/startup-bench.XXXXXX)"

@@ -35,7 +35,7 @@ Each round:
      - no 5xx answer at any time, no panic or ERROR line in the server log.
 
 Prints one line per round and a summary; exits 1 when any check failed.
-Environment: SALESDOJO_BIN (default /work/target-release/release/salesdojo,
+Environment: SALESDOJO_BIN (default $CARGO_TARGET_DIR/release/salesdojo,
 else target/release/salesdojo), SALESDOJO_PROOF_POSTGRES (admin URL, default
 postgres://postgres@127.0.0.1:5432/postgres).
 """

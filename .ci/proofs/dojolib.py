@@ -42,10 +42,11 @@ httpx = ensure("httpx")
 
 
 def binary() -> str:
-    """SALESDOJO_BIN, else the release build in /work/target-release, else target/release."""
+    """SALESDOJO_BIN, else the release build in $CARGO_TARGET_DIR, else target/release."""
+    target = os.environ.get("CARGO_TARGET_DIR")
     candidates = [
         os.environ.get("SALESDOJO_BIN"),
-        "/work/target-release/release/salesdojo",
+        os.path.join(target, "release/salesdojo") if target else None,
         str(REPO / "target/release/salesdojo"),
     ]
     for c in candidates:

@@ -12,24 +12,13 @@
 # turn every probe into a 429 that would hide an injection.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-BIN="${SALESDOJO_BIN:-target/debug/salesdojo}"
 LEVEL="${LEVEL:-3}"
 RISK="${RISK:-2}"
 REPORTS="target/security/sqlmap"
 mkdir -p "$REPORTS"
 command -v sqlmap >/dev/null 2>&1 || pip install --quiet --disable-pip-version-check sqlmap
-[ -x "$BIN" ] || cargo build --locked --bin salesdojo
-
-work=$(mktemp -d)
-server=""
-cleanup() {
-  [ -n "$server" ] && kill "$server" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-export DATABASE_URL="sqlite://$work/salesdojo.db?mode=rwc"
-export SALESDOJO_SECRET="sqlmap-secret-that-is-long-enough-for-a-cookie-key"
-export RUST_LOG=warn
+# shellcheck source=server.sh
+source .ci/security/server.sh
 printf 'behind_proxy = true\n' > "$work/salesdojo.toml"
 export SALESDOJO_CONFIG="$work/salesdojo.toml"
 password="sqlmap password 2026"
@@ -37,11 +26,7 @@ echo "$password" | "$BIN" user add --email admin@sqlmap.test --name "Sqlmap Admi
 echo "$password" | "$BIN" user add --email lea@sqlmap.test --name "Lea" --job new-hire --password-stdin >/dev/null
 admin=$("$BIN" token create --user admin@sqlmap.test | tail -n 1)
 lea=$("$BIN" token create --user lea@sqlmap.test | tail -n 1)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$BIN" serve --bind "127.0.0.1:$port" --content content >"$REPORTS/server.log" 2>&1 &
-server=$!
-base="http://127.0.0.1:$port"
-for _ in $(seq 1 120); do curl -fs "$base/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
+start_server "$REPORTS/server.log"
 
 json='Content-Type: application/json'
 # A real attempt and team to aim at.

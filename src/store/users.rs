@@ -205,19 +205,7 @@ pub async fn set_time_zone(
     id: Uuid,
     zone: Option<&str>,
 ) -> Result<(), StoreError> {
-    user::Entity::update_many()
-        .col_expr(
-            user::Column::TimeZone,
-            sea_orm::sea_query::Expr::value(zone.map(str::to_owned)),
-        )
-        .col_expr(
-            user::Column::UpdatedAt,
-            sea_orm::sea_query::Expr::value(now()),
-        )
-        .filter(user::Column::Id.eq(id))
-        .exec(db)
-        .await?;
-    Ok(())
+    set_setting(db, id, user::Column::TimeZone, zone.map(str::to_owned)).await
 }
 
 pub async fn set_language(
@@ -225,11 +213,24 @@ pub async fn set_language(
     id: Uuid,
     language: Language,
 ) -> Result<(), StoreError> {
+    set_setting(
+        db,
+        id,
+        user::Column::Language,
+        Some(language.tag().to_owned()),
+    )
+    .await
+}
+
+/// Writes one of the user's own settings and the update time.
+async fn set_setting(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    column: user::Column,
+    value: Option<String>,
+) -> Result<(), StoreError> {
     user::Entity::update_many()
-        .col_expr(
-            user::Column::Language,
-            sea_orm::sea_query::Expr::value(language.tag()),
-        )
+        .col_expr(column, sea_orm::sea_query::Expr::value(value))
         .col_expr(
             user::Column::UpdatedAt,
             sea_orm::sea_query::Expr::value(now()),

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use crate::helpers::{ADMIN_EMAIL, Session, TestApp};
 use crate::learning::course;
 use crate::on_both_databases;
+use crate::team_tools::{pass_discovery, play_with_practice};
 
 /// The headers every response must carry.
 fn check_headers(path: &str, headers: &reqwest::header::HeaderMap) {
@@ -134,42 +135,8 @@ async fn world(app: &TestApp) -> World {
     let lea = app.login("lea@example.com").await;
     lea.post_json(app, "/api/v1/modules/discovery-basics/complete", &json!({}))
         .await;
-    let started: Value = lea
-        .post_json(app, "/api/v1/modules/discovery-basics/attempts", &json!({}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let attempt = started["attempt_id"].as_str().unwrap().to_owned();
-    let done = lea
-        .put_json(
-            app,
-            &format!("/api/v1/attempts/{attempt}"),
-            &json!({"answers": {"first-question": [1], "open-questions": [0, 1]}}),
-        )
-        .await;
-    assert_eq!(done.status(), StatusCode::OK);
-    let run: Value = lea
-        .post_json(
-            app,
-            "/api/v1/modules/handling-objections/roleplays/price-pushback/runs",
-            &json!({}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let run = run["run_id"].as_str().unwrap().to_owned();
-    for choice in [
-        json!({"choice": 0}),
-        json!({"choice": 0}),
-        json!({"text": "A pilot at list price?"}),
-    ] {
-        let moved = lea
-            .post_json(app, &format!("/api/v1/runs/{run}/choices"), &choice)
-            .await;
-        assert_eq!(moved.status(), StatusCode::OK);
-    }
+    let attempt = pass_discovery(app, &lea).await;
+    let run = play_with_practice(app, &lea, "A pilot at list price?").await;
     let (_, cards) = lea.get_json(app, "/api/v1/me/reviews?scope=all").await;
     let card = cards[0]["card_id"].as_str().unwrap().to_owned();
     let admin = app.login(ADMIN_EMAIL).await;

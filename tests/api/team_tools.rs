@@ -36,7 +36,7 @@ async fn north(app: &TestApp) -> (Session, String, Session, Session) {
     )
 }
 
-async fn pass_discovery(app: &TestApp, learner: &Session) -> String {
+pub(crate) async fn pass_discovery(app: &TestApp, learner: &Session) -> String {
     let started: Value = learner
         .post_json(app, "/api/v1/modules/discovery-basics/attempts", &json!({}))
         .await
@@ -70,7 +70,7 @@ fn cell<'v>(row: &'v Value, competency: &str) -> &'v Value {
 }
 
 /// Plays the price-pushback role-play to the won ending with a practice answer.
-async fn play_with_practice(app: &TestApp, learner: &Session, text: &str) -> String {
+pub(crate) async fn play_with_practice(app: &TestApp, learner: &Session, text: &str) -> String {
     let run: Value = learner
         .post_json(
             app,
