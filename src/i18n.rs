@@ -31,6 +31,9 @@ pub enum CatalogError {
 #[derive(Debug, Clone)]
 pub struct Catalog {
     pub nested: toml::Table,
+    /// `nested` as a template value, converted once: every page inserts it,
+    /// and cloning it only copies a reference.
+    pub for_templates: tera::Value,
     flat: BTreeMap<String, String>,
 }
 
@@ -51,6 +54,7 @@ fn load(language: Language) -> Result<Catalog, CatalogError> {
     let mut flat = BTreeMap::new();
     flatten("", &table, &mut flat);
     Ok(Catalog {
+        for_templates: tera::Value::from_serializable(&table),
         nested: table,
         flat,
     })

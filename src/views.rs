@@ -38,7 +38,10 @@ pub fn page_context(state: &AppState, req: &HttpRequest) -> (Context, Language) 
     let identity = optional_identity(req);
     let language = request_language(req, identity.as_ref());
     let mut context = Context::new();
-    context.insert("t", &state.catalogs.for_language(language).nested);
+    context.insert_value(
+        "t",
+        state.catalogs.for_language(language).for_templates.clone(),
+    );
     context.insert("lang", language.tag());
     context.insert(
         "languages",
