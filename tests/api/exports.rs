@@ -7,7 +7,7 @@ use std::process::Stdio;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{ADMIN_EMAIL, Session, TestApp, error_of};
+use crate::helpers::{ADMIN_EMAIL, Session, TestApp, error_of, pass_discovery, play_with_practice};
 use crate::learning::course;
 use crate::on_both_databases;
 use crate::xapi_rules::problems;
@@ -27,42 +27,8 @@ async fn team_with_progress(app: &TestApp) -> (Session, String) {
     let wang = app.login("wang@example.com").await;
     wang.post_json(app, "/api/v1/modules/discovery-basics/complete", &json!({}))
         .await;
-    let attempt: Value = wang
-        .post_json(app, "/api/v1/modules/discovery-basics/attempts", &json!({}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let id = attempt["attempt_id"].as_str().unwrap();
-    wang.put_json(
-        app,
-        &format!("/api/v1/attempts/{id}"),
-        &json!({"answers": {"first-question": [1], "open-questions": [0, 1]}}),
-    )
-    .await;
-    let run: Value = wang
-        .post_json(
-            app,
-            "/api/v1/modules/handling-objections/roleplays/price-pushback/runs",
-            &json!({}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let run_id = run["run_id"].as_str().unwrap();
-    for step in [
-        json!({"choice": 0}),
-        json!({"choice": 0}),
-        json!({"text": "先做三个月试点，按标价？"}),
-    ] {
-        assert_eq!(
-            wang.post_json(app, &format!("/api/v1/runs/{run_id}/choices"), &step)
-                .await
-                .status(),
-            StatusCode::OK
-        );
-    }
+    pass_discovery(app, &wang).await;
+    play_with_practice(app, &wang, "先做三个月试点，按标价？").await;
     (app.login("max@example.com").await, team_id)
 }
 

@@ -488,3 +488,49 @@ impl Session {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 }
+
+/// Passes the fixture's discovery-basics quiz with every answer right; the attempt id.
+pub async fn pass_discovery(app: &TestApp, learner: &Session) -> String {
+    let started: Value = learner
+        .post_json(app, "/api/v1/modules/discovery-basics/attempts", &json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = started["attempt_id"].as_str().unwrap().to_owned();
+    let submitted = learner
+        .put_json(
+            app,
+            &format!("/api/v1/attempts/{id}"),
+            &json!({"answers": {"first-question": [1], "open-questions": [0, 1]}}),
+        )
+        .await;
+    assert_eq!(submitted.status(), StatusCode::OK);
+    id
+}
+
+/// Plays the price-pushback role-play to the won ending with a practice answer.
+pub async fn play_with_practice(app: &TestApp, learner: &Session, text: &str) -> String {
+    let run: Value = learner
+        .post_json(
+            app,
+            "/api/v1/modules/handling-objections/roleplays/price-pushback/runs",
+            &json!({}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let run_id = run["run_id"].as_str().unwrap().to_owned();
+    for choice in [
+        json!({"choice": 0}),
+        json!({"choice": 0}),
+        json!({"text": text}),
+    ] {
+        let moved = learner
+            .post_json(app, &format!("/api/v1/runs/{run_id}/choices"), &choice)
+            .await;
+        assert_eq!(moved.status(), StatusCode::OK);
+    }
+    run_id
+}

@@ -8,10 +8,9 @@ use std::collections::{BTreeSet, VecDeque};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{ADMIN_EMAIL, Session, TestApp};
+use crate::helpers::{ADMIN_EMAIL, Session, TestApp, pass_discovery, play_with_practice};
 use crate::learning::course;
 use crate::on_both_databases;
-use crate::team_tools::{pass_discovery, play_with_practice};
 
 /// The headers every response must carry.
 fn check_headers(path: &str, headers: &reqwest::header::HeaderMap) {

@@ -8,7 +8,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
 use serde_json::{Value, json};
 use time::{Duration, OffsetDateTime};
 
-use crate::helpers::{ADMIN_EMAIL, Session, TestApp, error_of};
+use crate::helpers::{ADMIN_EMAIL, Session, TestApp, error_of, pass_discovery, play_with_practice};
 use crate::learning::course;
 use crate::on_both_databases;
 
@@ -36,25 +36,6 @@ async fn north(app: &TestApp) -> (Session, String, Session, Session) {
     )
 }
 
-pub(crate) async fn pass_discovery(app: &TestApp, learner: &Session) -> String {
-    let started: Value = learner
-        .post_json(app, "/api/v1/modules/discovery-basics/attempts", &json!({}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let id = started["attempt_id"].as_str().unwrap().to_owned();
-    let submitted = learner
-        .put_json(
-            app,
-            &format!("/api/v1/attempts/{id}"),
-            &json!({"answers": {"first-question": [1], "open-questions": [0, 1]}}),
-        )
-        .await;
-    assert_eq!(submitted.status(), StatusCode::OK);
-    id
-}
-
 fn row<'v>(heatmap: &'v Value, email: &str) -> &'v Value {
     heatmap["members"]
         .as_array()
@@ -67,32 +48,6 @@ fn cell<'v>(row: &'v Value, competency: &str) -> &'v Value {
         .as_array()
         .and_then(|c| c.iter().find(|c| c["competency"] == competency))
         .unwrap_or_else(|| panic!("{competency} in {row}"))
-}
-
-/// Plays the price-pushback role-play to the won ending with a practice answer.
-pub(crate) async fn play_with_practice(app: &TestApp, learner: &Session, text: &str) -> String {
-    let run: Value = learner
-        .post_json(
-            app,
-            "/api/v1/modules/handling-objections/roleplays/price-pushback/runs",
-            &json!({}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let run_id = run["run_id"].as_str().unwrap().to_owned();
-    for choice in [
-        json!({"choice": 0}),
-        json!({"choice": 0}),
-        json!({"text": text}),
-    ] {
-        let moved = learner
-            .post_json(app, &format!("/api/v1/runs/{run_id}/choices"), &choice)
-            .await;
-        assert_eq!(moved.status(), StatusCode::OK);
-    }
-    run_id
 }
 
 on_both_databases! {

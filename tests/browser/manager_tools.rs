@@ -4,10 +4,11 @@
 
 use std::path::{Path, PathBuf};
 
-use serde_json::{Value, json};
-
 use crate::driver::Browser;
-use crate::helpers::{Backend, PASSWORD, TestApp, copy_dir, spawn_app_with_content};
+use crate::helpers::{
+    Backend, PASSWORD, TestApp, copy_dir, pass_discovery, play_with_practice,
+    spawn_app_with_content,
+};
 
 fn course(dir: &Path) -> PathBuf {
     let target = dir.join("content");
@@ -36,38 +37,13 @@ async fn north(app: &TestApp) {
     )
     .await;
     let lea = app.login("lea@example.com").await;
-    let attempt: Value = lea
-        .post_json(app, "/api/v1/modules/discovery-basics/attempts", &json!({}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let attempt_id = attempt["attempt_id"].as_str().unwrap();
-    lea.put_json(
+    pass_discovery(app, &lea).await;
+    play_with_practice(
         app,
-        &format!("/api/v1/attempts/{attempt_id}"),
-        &json!({"answers": {"first-question": [1], "open-questions": [0, 1]}}),
+        &lea,
+        "I hear you on price. Shall we start with a three-month pilot at list price?",
     )
     .await;
-    let run: Value = lea
-        .post_json(
-            app,
-            "/api/v1/modules/handling-objections/roleplays/price-pushback/runs",
-            &json!({}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let run_id = run["run_id"].as_str().unwrap();
-    for step in [
-        json!({"choice": 0}),
-        json!({"choice": 0}),
-        json!({"text": "I hear you on price. Shall we start with a three-month pilot at list price?"}),
-    ] {
-        lea.post_json(app, &format!("/api/v1/runs/{run_id}/choices"), &step)
-            .await;
-    }
 }
 
 #[tokio::test]
