@@ -128,12 +128,39 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StoreError> {
     } else {
         options.max_connections(16).min_connections(1);
     }
-    Database::connect(options)
-        .await
-        .map_err(|source| StoreError::Connect {
-            url: redact(url),
-            source,
-        })
+    // Two processes opening a new SQLite file at once both switch it to
+    // WAL, which takes an exclusive lock that SQLite refuses at once
+    // ("database is locked") instead of waiting its busy timeout; the
+    // second one succeeds a moment later.
+    let mut attempt = 1;
+    loop {
+        match Database::connect(options.clone()).await {
+            Ok(db) => return Ok(db),
+            Err(source) if attempt < CONNECT_ATTEMPTS && is_locked(&source) => {
+                tokio::time::sleep(Duration::from_millis(100 * attempt)).await;
+                attempt += 1;
+            }
+            Err(source) => {
+                return Err(StoreError::Connect {
+                    url: redact(url),
+                    source,
+                });
+            }
+        }
+    }
+}
+
+/// How often opening the database is tried while SQLite reports it locked.
+const CONNECT_ATTEMPTS: u64 = 5;
+
+fn is_locked(error: &DbErr) -> bool {
+    use sea_orm::RuntimeErr;
+    let (DbErr::Conn(RuntimeErr::SqlxError(sqlx)) | DbErr::Exec(RuntimeErr::SqlxError(sqlx))) =
+        error
+    else {
+        return false;
+    };
+    matches!(sqlx.as_ref(), sea_orm::sqlx::Error::Database(db) if db.code().as_deref() == Some("5"))
 }
 
 /// The migration that created the standings table: when it runs on a
