@@ -134,13 +134,7 @@ async fn identify(state: &AppState, req: &HttpRequest) -> Result<Option<Identity
         return Ok(None);
     };
     let id_hash = token_hash(&token);
-    let Some(session) = sessions::find_live(&state.db, &id_hash)
-        .await
-        .map_err(unavailable)?
-    else {
-        return Ok(None);
-    };
-    let Some(user) = users::find_by_id(&state.db, session.user_id)
+    let Some((session, user)) = sessions::find_live(&state.db, &id_hash)
         .await
         .map_err(unavailable)?
     else {

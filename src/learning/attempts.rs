@@ -1,7 +1,7 @@
 //! Quiz attempts against the store: start one (or resume the open one),
 //! submit it once, and show it with its result in any language.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 use serde::{Deserialize, Serialize};
@@ -11,9 +11,10 @@ use uuid::Uuid;
 use super::access::{self, Access};
 use super::quiz::{self, Answer, QuizRules, ShownQuestion};
 use super::{LearningError, from_json, rfc3339, to_json};
-use crate::competency::{Source, current_evidence, item_key};
+use crate::competency::{Source, item_key};
 use crate::content::{Catalog, CatalogModule, CatalogQuiz, QuestionKind, RenderedQuestion};
 use crate::store::attempts::{self, AttemptRow, NewAttempt, Submission};
+use crate::store::current_evidence;
 use crate::store::evidence::{self, NewEvidence};
 use crate::store::users::User;
 use crate::store::{StoreError, now, progress};
@@ -125,24 +126,29 @@ pub fn quiz_of(module: &CatalogModule) -> Result<&CatalogQuiz, LearningError> {
     })
 }
 
-/// Questions of the learner's quizzes they answered fully right last time
+/// Questions of this quiz the learner answered fully right last time
 /// (their current evidence), so a draw can favour the others.
 async fn mastered_questions(
     db: &impl ConnectionTrait,
     user_id: Uuid,
     module_id: &str,
+    quiz: &CatalogQuiz,
 ) -> Result<HashSet<String>, LearningError> {
-    let history = evidence::history(db, user_id).await?;
+    let competencies: BTreeSet<String> = quiz
+        .questions
+        .default
+        .iter()
+        .map(|q| q.competency.clone())
+        .collect();
+    let current = current_evidence::of_learner(db, user_id, Some(&competencies)).await?;
     let prefix = format!("{}/", module_id);
     let mut mastered = HashSet::new();
-    for row in current_evidence(&history) {
-        let Some((family, path)) = row.item.split_once(':') else {
-            continue;
-        };
-        if family != Source::QuizQuestion.as_str() && family != Source::DailyReview.as_str() {
+    for row in &current {
+        let key = row.supersession_key();
+        if key.family != Source::QuizQuestion.as_str() {
             continue;
         }
-        if let Some(question) = path.strip_prefix(&prefix)
+        if let Some(question) = key.path.strip_prefix(&prefix)
             && row.score >= 1.0
         {
             mastered.insert(question.to_owned());
@@ -152,40 +158,36 @@ async fn mastered_questions(
 }
 
 /// Attempts still allowed after `used`; None when the quiz allows any number.
-pub fn attempts_left(quiz: &CatalogQuiz, used: usize) -> Option<i64> {
-    (quiz.attempts > 0).then(|| (quiz.attempts - i64::try_from(used).unwrap_or(i64::MAX)).max(0))
+pub fn attempts_left(quiz: &CatalogQuiz, used: i64) -> Option<i64> {
+    (quiz.attempts > 0).then(|| (quiz.attempts - used).max(0))
 }
 
 /// Starts an attempt, or returns the learner's open one (a reload must not
 /// cost an attempt). The bool says whether it is new.
 pub async fn start(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     module: &CatalogModule,
     user_id: Uuid,
     language: &str,
 ) -> Result<(AttemptRow, bool), LearningError> {
     let quiz = quiz_of(module)?;
-    let existing = attempts::for_module(db, user_id, &module.id).await?;
-    if let Some(open) = existing.iter().rev().find(|a| a.submitted_at.is_none()) {
+    if let Some(open) = attempts::open_for_module(db, user_id, &module.id).await? {
         let shown: Vec<ShownQuestion> = from_json(&open.questions, "attempt questions")?;
         let bank = &quiz.questions.default;
         if shown.iter().all(|q| bank.iter().any(|b| b.id == q.id)) {
-            return Ok((open.clone(), false));
+            return Ok((open, false));
         }
     }
-    if quiz.attempts > 0 && i64::try_from(existing.len()).unwrap_or(i64::MAX) >= quiz.attempts {
-        let best = existing
-            .iter()
-            .filter_map(|a| a.score)
-            .fold(0.0_f64, f64::max);
+    let earlier = attempts::tally(db, user_id, &module.id).await?;
+    if quiz.attempts > 0 && earlier.count >= quiz.attempts {
         return Err(LearningError::Conflict(format!(
             "you have used all {} attempts at the quiz of `{}` (best score {:.0}%); ask your manager or a trainer if you need another",
             quiz.attempts,
             module.id,
-            best * 100.0
+            earlier.best_score * 100.0
         )));
     }
-    let mastered = mastered_questions(db, user_id, &module.id).await?;
+    let mastered = mastered_questions(db, user_id, &module.id, quiz).await?;
     let mut rng = fastrand::Rng::new();
     let shown = quiz::build_attempt(
         &quiz.questions.default,
@@ -193,7 +195,8 @@ pub async fn start(
         &mastered,
         &mut rng,
     );
-    let number = existing.iter().map(|a| a.number).max().unwrap_or(0) + 1;
+    let number = earlier.last_number + 1;
+    let turn = crate::store::write_turn::take(db).await;
     let inserted = attempts::insert(
         db,
         NewAttempt {
@@ -206,15 +209,13 @@ pub async fn start(
         },
     )
     .await;
+    drop(turn);
     match inserted {
         Ok(row) => Ok((row, true)),
         // Another request started an attempt at the same moment: use that one.
         Err(error) if error.is_unique_violation() => {
-            let existing = attempts::for_module(db, user_id, &module.id).await?;
-            existing
-                .into_iter()
-                .rev()
-                .find(|a| a.submitted_at.is_none())
+            attempts::open_for_module(db, user_id, &module.id)
+                .await?
                 .map(|a| (a, false))
                 .ok_or_else(|| {
                     LearningError::Conflict(
@@ -311,20 +312,26 @@ pub async fn submit(
         })
         .collect();
 
+    let _turn = crate::store::write_turn::take(db).await;
     let tx = db.begin().await.map_err(StoreError::from)?;
-    let landed = attempts::submit(
-        &tx,
-        row.id,
-        Submission {
-            submitted_at,
-            duration_seconds: duration,
-            answers_json: to_json(&answers)?,
-            result_json: to_json(&stored)?,
-            score: outcome.score,
-            passed: outcome.passed,
-        },
-    )
-    .await?;
+    let submission = Submission {
+        submitted_at,
+        duration_seconds: duration,
+        answers_json: to_json(&answers)?,
+        result_json: to_json(&stored)?,
+        score: outcome.score,
+        passed: outcome.passed,
+    };
+    let submitted = AttemptRow {
+        submitted_at: Some(submitted_at),
+        duration_seconds: Some(duration),
+        answers: Some(submission.answers_json.clone()),
+        result: Some(submission.result_json.clone()),
+        score: Some(outcome.score),
+        passed: Some(outcome.passed),
+        ..row.clone()
+    };
+    let landed = attempts::submit(&tx, row.id, submission).await?;
     if landed {
         evidence::record(&tx, row.user_id, evidence_rows, submitted_at).await?;
         crate::review::cards::create_from_quiz(
@@ -354,10 +361,11 @@ pub async fn submit(
     } else {
         // Submitted meanwhile by another request: that result stands.
         tx.rollback().await.map_err(StoreError::from)?;
+        return attempts::find(db, row.id)
+            .await?
+            .ok_or_else(|| LearningError::NotFound(format!("attempt {} is gone", row.id)));
     }
-    attempts::find(db, row.id)
-        .await?
-        .ok_or_else(|| LearningError::NotFound(format!("attempt {} is gone", row.id)))
+    Ok(submitted)
 }
 
 pub(crate) fn kind_name(kind: QuestionKind) -> String {
@@ -404,9 +412,15 @@ pub async fn view(
         (Some(result), Some(answers), Some(submitted_at)) => {
             let stored: Vec<StoredQuestion> = from_json(result, "attempt result")?;
             let answers: BTreeMap<String, Answer> = from_json(answers, "attempt answers")?;
-            let used = attempts::for_module(db, row.user_id, &row.module_id)
-                .await?
-                .len();
+            // Only a limited quiz shows what is left.
+            let used = match quiz {
+                Some(quiz) if quiz.attempts > 0 => {
+                    attempts::tally(db, row.user_id, &row.module_id)
+                        .await?
+                        .count
+                }
+                _ => 0,
+            };
             Some(ResultView {
                 attempt_id: row.id,
                 module_id: row.module_id.clone(),

@@ -36,7 +36,7 @@ pub struct FeedbackView {
     pub updated_at: String,
 }
 
-fn view(row: feedback::FeedbackRow) -> FeedbackView {
+pub(super) fn view(row: feedback::FeedbackRow) -> FeedbackView {
     FeedbackView {
         module_id: row.module_id,
         usefulness: row.usefulness,

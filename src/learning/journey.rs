@@ -4,20 +4,29 @@
 use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
+use super::feedback::FeedbackView;
 use super::progress::{self, Done, PathProgress};
 use crate::content::Catalog;
 use crate::store::users::User;
-use crate::store::{StoreError, attempts, now, progress as progress_store};
+use crate::store::{StoreError, now, progress as progress_store};
 
 /// What the learner has read and passed.
 pub async fn done(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Done, StoreError> {
-    Ok(Done {
-        read: progress_store::completions(db, user_id)
-            .await?
-            .into_keys()
-            .collect(),
-        passed: attempts::passed_modules(db, user_id).await?,
-    })
+    let progress_store::ReadAndPassed { read, passed } =
+        progress_store::read_and_passed(db, user_id).await?;
+    Ok(Done { read, passed })
+}
+
+/// What the learner has read and passed, and their feedback on `module_id`:
+/// what a lesson page shows, read in one round trip to the database.
+pub async fn done_and_feedback(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    module_id: &str,
+) -> Result<(Done, Option<FeedbackView>), StoreError> {
+    let (progress_store::ReadAndPassed { read, passed }, feedback) =
+        progress_store::read_passed_and_feedback(db, user_id, module_id).await?;
+    Ok((Done { read, passed }, feedback.map(super::feedback::view)))
 }
 
 /// Enrols the user in their job role's paths (the first visit dates the

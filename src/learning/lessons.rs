@@ -34,6 +34,7 @@ pub async fn complete(
     user_id: Uuid,
 ) -> Result<bool, LearningError> {
     let at = now();
+    let _turn = crate::store::write_turn::take(db).await;
     let tx = db.begin().await.map_err(StoreError::from)?;
     if !progress::complete_module(&tx, user_id, &module.id, at).await? {
         return Ok(false);

@@ -243,6 +243,7 @@ pub async fn make_move(
         (None, None, None)
     };
 
+    let _turn = crate::store::write_turn::take(db).await;
     let tx = db.begin().await.map_err(StoreError::from)?;
     let landed = runs::advance(
         &tx,

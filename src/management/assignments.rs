@@ -209,6 +209,7 @@ pub async fn assign(
     }
     let at = now();
     let mut outcome = AssignOutcome::default();
+    let _turn = crate::store::write_turn::take(db).await;
     let tx = db.begin().await.map_err(StoreError::from)?;
     for member in chosen {
         let done = journey::done(&tx, member.id).await?;

@@ -413,6 +413,7 @@ pub async fn score(
             origin: Some(id),
         })
         .collect();
+    let _turn = crate::store::write_turn::take(db).await;
     let tx = db.begin().await.map_err(StoreError::from)?;
     reviews::insert(
         &tx,

@@ -391,6 +391,7 @@ pub async fn answer(
     let after = config.scheduler.review(Some(&before), rating, now);
     let elapsed = (now - before.last_review).whole_days().max(0);
 
+    let _turn = crate::store::write_turn::take(db).await;
     let tx = db.begin().await.map_err(StoreError::from)?;
     if !review_cards::reschedule(&tx, &card, schedule_of(&after)).await? {
         tx.rollback().await.map_err(StoreError::from)?;

@@ -28,6 +28,7 @@ pub async fn refresh_fading(
         by_learner.entry(user_id).or_default().insert(competency);
     }
     for (user_id, competencies) in &by_learner {
+        let _turn = crate::store::write_turn::take(db).await;
         let tx = db.begin().await?;
         standings::lock_learner(&tx, *user_id).await?;
         standings::refresh(&tx, *user_id, competencies, now).await?;

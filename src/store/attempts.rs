@@ -17,8 +17,15 @@ use super::{StoreError, new_id};
 
 pub use quiz_attempt::Model as AttemptRow;
 
+/// `.all()` rather than `.one()` here and below: `.one()` sends `LIMIT ?`,
+/// and SQLite re-prepares a statement whose LIMIT is a bound value every
+/// time it runs, so its statement cache never helps these hot lookups.
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<AttemptRow>, StoreError> {
-    Ok(quiz_attempt::Entity::find_by_id(id).one(db).await?)
+    Ok(quiz_attempt::Entity::find_by_id(id)
+        .all(db)
+        .await?
+        .into_iter()
+        .next())
 }
 
 /// The learner's attempts at one module's quiz, first attempt first.
@@ -33,6 +40,58 @@ pub async fn for_module(
         .order_by_asc(quiz_attempt::Column::Number)
         .all(db)
         .await?)
+}
+
+/// The learner's open (started, not submitted) attempt at a module's quiz,
+/// the latest if there are several.
+pub async fn open_for_module(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    module_id: &str,
+) -> Result<Option<AttemptRow>, StoreError> {
+    Ok(quiz_attempt::Entity::find()
+        .filter(quiz_attempt::Column::UserId.eq(user_id))
+        .filter(quiz_attempt::Column::ModuleId.eq(module_id))
+        .filter(quiz_attempt::Column::SubmittedAt.is_null())
+        .order_by_desc(quiz_attempt::Column::Number)
+        .all(db)
+        .await?
+        .into_iter()
+        .next())
+}
+
+/// What starting an attempt needs to know of the earlier ones, without
+/// reading them: how many there are, the highest number and the best score.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Tally {
+    pub count: i64,
+    pub last_number: i32,
+    pub best_score: f64,
+}
+
+pub async fn tally(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    module_id: &str,
+) -> Result<Tally, StoreError> {
+    let rows: Vec<(i64, Option<i32>, Option<f64>)> = quiz_attempt::Entity::find()
+        .select_only()
+        .column_as(quiz_attempt::Column::Id.count(), "count")
+        .column_as(quiz_attempt::Column::Number.max(), "last_number")
+        .column_as(quiz_attempt::Column::Score.max(), "best_score")
+        .filter(quiz_attempt::Column::UserId.eq(user_id))
+        .filter(quiz_attempt::Column::ModuleId.eq(module_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .next()
+        .map_or_else(Tally::default, |(count, last_number, best_score)| Tally {
+            count,
+            last_number: last_number.unwrap_or(0),
+            best_score: best_score.unwrap_or(0.0),
+        }))
 }
 
 pub struct NewAttempt {

@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::entities::evidence;
-use super::{StoreError, new_id, standings};
+use super::{StoreError, current_evidence, new_id, standings};
 use crate::competency::{Evidence, Source};
 
 /// A result to record, before it has an id or a learner.
@@ -38,20 +38,36 @@ pub async fn record(
     }
     standings::lock_learner(db, user_id).await?;
     let competencies: BTreeSet<String> = rows.iter().map(|row| row.competency.clone()).collect();
-    let models = rows.into_iter().map(|row| evidence::ActiveModel {
-        id: Set(new_id()),
+    let added: Vec<Evidence> = rows
+        .into_iter()
+        .map(|row| Evidence {
+            id: new_id(),
+            competency: row.competency,
+            level: row.level,
+            score: row.score,
+            weight: row.weight,
+            source: row.source,
+            item: row.item,
+            origin: row.origin,
+            recorded_at: at,
+            retention: 1.0,
+        })
+        .collect();
+    let models = added.iter().map(|row| evidence::ActiveModel {
+        id: Set(row.id),
         user_id: Set(user_id),
-        competency: Set(row.competency),
+        competency: Set(row.competency.clone()),
         level: Set(i16::from(row.level)),
         score: Set(row.score),
         weight: Set(row.weight),
         source: Set(row.source.as_str().to_owned()),
-        item: Set(row.item),
+        item: Set(row.item.clone()),
         origin: Set(row.origin),
         recorded_at: Set(at),
     });
     evidence::Entity::insert_many(models).exec(db).await?;
-    standings::refresh(db, user_id, &competencies, at).await?;
+    let current = current_evidence::advance(db, user_id, &added, &competencies).await?;
+    standings::refresh_from(db, user_id, &competencies, current, at).await?;
     Ok(())
 }
 

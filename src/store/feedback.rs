@@ -49,15 +49,21 @@ pub async fn upsert(
     Ok(())
 }
 
+/// The learner's feedback on a module, if they gave any.
 pub async fn of_learner(
     db: &impl ConnectionTrait,
     user_id: Uuid,
     module_id: &str,
 ) -> Result<Option<FeedbackRow>, StoreError> {
+    // `.all()` rather than `.one()`: the primary key matches one row at
+    // most, and `.one()` adds a bound `LIMIT ?`, which makes SQLite compile
+    // the statement again on every execution (every lesson page runs this).
     Ok(
         module_feedback::Entity::find_by_id((user_id, module_id.to_owned()))
-            .one(db)
-            .await?,
+            .all(db)
+            .await?
+            .into_iter()
+            .next(),
     )
 }
 

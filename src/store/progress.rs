@@ -3,12 +3,18 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::sea_query::{Expr, SelectStatement, UnionType};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, IdenStatic, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait, Select, Set,
+};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::entities::{assignment, enrolment, module_completion};
+use super::entities::{assignment, enrolment, module_completion, module_feedback, quiz_attempt};
+use super::feedback::FeedbackRow;
 use super::{StoreError, new_id};
+use crate::fixed_sql::FixedSql;
 
 /// The learner's enrolments: path id -> when they were enrolled.
 pub async fn enrolments(
@@ -83,6 +89,183 @@ pub async fn completions(
         .collect())
 }
 
+/// The modules whose lesson the learner has read, and those whose quiz
+/// they have passed at least once (as `attempts::passed_modules`).
+#[derive(Debug, Default)]
+pub struct ReadAndPassed {
+    pub read: BTreeSet<String>,
+    pub passed: BTreeSet<String>,
+}
+
+impl ReadAndPassed {
+    fn add(&mut self, kind: &str, module_id: String) {
+        match kind {
+            PASSED => self.passed.insert(module_id),
+            _ => self.read.insert(module_id),
+        };
+    }
+}
+
+/// What each row of [`read_and_passed`] and [`read_passed_and_feedback`]
+/// stands for, in its `kind` column.
+const READ: &str = "read";
+const PASSED: &str = "passed";
+const FEEDBACK: &str = "feedback";
+
+/// A `kind` as a fixed SQL literal rather than a bound value, so that every
+/// branch of a union keeps one statement text and one type on either database.
+fn kind(kind: &str) -> Expr {
+    Expr::cust(format!("'{kind}'"))
+}
+
+/// The lessons the learner has read: `module_id` and `kind` (`'read'`).
+fn read_rows(user_id: Uuid) -> Select<module_completion::Entity> {
+    module_completion::Entity::find()
+        .select_only()
+        .column(module_completion::Column::ModuleId)
+        .column_as(kind(READ), "kind")
+        .filter(module_completion::Column::UserId.eq(user_id))
+}
+
+/// The quizzes the learner has passed at least once: `module_id` and
+/// `kind` (`'passed'`), once per module.
+///
+/// Grouped rather than `DISTINCT`: PostgreSQL types the untyped NULLs of a
+/// `DISTINCT` branch as text, which then cannot join the feedback branch's
+/// columns in [`read_passed_and_feedback`].
+fn passed_rows(user_id: Uuid) -> Select<quiz_attempt::Entity> {
+    quiz_attempt::Entity::find()
+        .select_only()
+        .column(quiz_attempt::Column::ModuleId)
+        .column_as(kind(PASSED), "kind")
+        .filter(quiz_attempt::Column::UserId.eq(user_id))
+        .filter(quiz_attempt::Column::Passed.eq(true))
+        .group_by(quiz_attempt::Column::ModuleId)
+}
+
+/// The modules the learner has read and passed, in one statement: most
+/// pages need both, so this saves a round trip to the database on each.
+pub async fn read_and_passed(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+) -> Result<ReadAndPassed, StoreError> {
+    let mut query = read_rows(user_id);
+    QueryTrait::query(&mut query).union(UnionType::All, passed_rows(user_id).into_query());
+    let rows: Vec<(String, String)> = query.into_tuple().all(db).await?;
+    let mut done = ReadAndPassed::default();
+    for (module_id, kind) in rows {
+        done.add(&kind, module_id);
+    }
+    Ok(done)
+}
+
+/// The feedback columns that a [`read_passed_and_feedback`] row carries.
+const FEEDBACK_COLUMNS: [module_feedback::Column; 5] = [
+    module_feedback::Column::Usefulness,
+    module_feedback::Column::Clarity,
+    module_feedback::Column::Comment,
+    module_feedback::Column::CreatedAt,
+    module_feedback::Column::UpdatedAt,
+];
+
+/// One row of [`read_passed_and_feedback`]: a module read or passed (the
+/// feedback columns empty), or the learner's feedback on the module asked for.
+#[derive(FromQueryResult)]
+struct ReadPassedOrFeedback {
+    module_id: String,
+    kind: String,
+    usefulness: Option<i16>,
+    clarity: Option<i16>,
+    comment: Option<String>,
+    created_at: Option<OffsetDateTime>,
+    updated_at: Option<OffsetDateTime>,
+}
+
+/// Adds empty feedback columns to a branch of [`read_passed_and_feedback`].
+fn without_feedback<E: EntityTrait>(mut select: Select<E>) -> SelectStatement {
+    for column in FEEDBACK_COLUMNS {
+        select = select.column_as(Expr::cust("NULL"), column.as_str());
+    }
+    select.into_query()
+}
+
+/// [`read_passed_and_feedback`]'s statement. The feedback comes first: on
+/// PostgreSQL its columns give the NULLs of the other branches their types.
+fn read_passed_and_feedback_query(user_id: Uuid, module_id: &str) -> SelectStatement {
+    let mut query = module_feedback::Entity::find()
+        .select_only()
+        .column(module_feedback::Column::ModuleId)
+        .column_as(kind(FEEDBACK), "kind")
+        .columns(FEEDBACK_COLUMNS)
+        .filter(module_feedback::Column::UserId.eq(user_id))
+        .filter(module_feedback::Column::ModuleId.eq(module_id))
+        .into_query();
+    query
+        .union(UnionType::All, without_feedback(read_rows(user_id)))
+        .union(UnionType::All, without_feedback(passed_rows(user_id)));
+    query
+}
+
+/// [`read_passed_and_feedback_query`], rendered once per backend.
+static READ_PASSED_AND_FEEDBACK: FixedSql =
+    FixedSql::new(|| read_passed_and_feedback_query(Uuid::nil(), ""));
+
+/// The modules the learner has read and passed, and their feedback on
+/// `module_id` if they gave any: what a lesson page shows, in one statement
+/// (one round trip to the database instead of three) from SQL text
+/// rendered once.
+pub async fn read_passed_and_feedback(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    module_id: &str,
+) -> Result<(ReadAndPassed, Option<FeedbackRow>), StoreError> {
+    // In placeholder order: the feedback branch, then read, then passed.
+    let values = vec![
+        user_id.into(),
+        module_id.into(),
+        user_id.into(),
+        user_id.into(),
+        true.into(),
+    ];
+    let statement = READ_PASSED_AND_FEEDBACK.bind(db.get_database_backend(), values);
+    let rows = ReadPassedOrFeedback::find_by_statement(statement)
+        .all(db)
+        .await?;
+    let mut done = ReadAndPassed::default();
+    let mut feedback = None;
+    for row in rows {
+        if row.kind != FEEDBACK {
+            done.add(&row.kind, row.module_id);
+            continue;
+        }
+        // The columns are NOT NULL in the table, so a feedback row has them all.
+        if let (
+            Some(usefulness),
+            Some(clarity),
+            Some(comment),
+            Some(created_at),
+            Some(updated_at),
+        ) = (
+            row.usefulness,
+            row.clarity,
+            row.comment,
+            row.created_at,
+            row.updated_at,
+        ) {
+            feedback = Some(FeedbackRow {
+                user_id,
+                module_id: row.module_id,
+                usefulness,
+                clarity,
+                comment,
+                created_at,
+                updated_at,
+            });
+        }
+    }
+    Ok((done, feedback))
+}
+
 #[derive(Debug, Clone)]
 pub struct Assignment {
     pub id: Uuid,
@@ -138,4 +321,31 @@ pub async fn complete_assignments(
         .exec(db)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::DbBackend;
+
+    use super::*;
+
+    #[test]
+    fn the_lesson_page_query_binds_its_values_where_the_built_query_has_them() {
+        let user_id = Uuid::from_u128(7);
+        for backend in [DbBackend::Sqlite, DbBackend::Postgres] {
+            let values = vec![
+                user_id.into(),
+                "cold-calling".into(),
+                user_id.into(),
+                user_id.into(),
+                true.into(),
+            ];
+            let bound = READ_PASSED_AND_FEEDBACK.bind(backend, values);
+            assert_eq!(
+                bound,
+                backend.build(&read_passed_and_feedback_query(user_id, "cold-calling"))
+            );
+            assert!(!bound.sql.contains("LIMIT"), "{}", bound.sql);
+        }
+    }
 }

@@ -2,12 +2,19 @@
 //! deleted at logout or password change, so logout ends the session on every
 //! app server that shares the database.
 
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::sea_query::SelectStatement;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType,
+    QueryFilter, QuerySelect, QueryTrait, Set,
+};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use super::entities::session;
+use super::entities::{session, user, user_role};
+use super::users::{USER_COLUMNS, User, UserColumns};
 use super::{StoreError, now};
+use crate::domain::{AccessRole, Roles};
+use crate::fixed_sql::FixedSql;
 
 pub struct StoredSession {
     pub user_id: Uuid,
@@ -35,26 +42,82 @@ pub async fn create(
     Ok(())
 }
 
-/// The live session with this id hash; expired ones are deleted on sight.
+/// [`find_live`]'s statement: the session with this id hash joined to its
+/// user and (left) to the user's roles.
+fn find_live_query(id_hash: &str) -> SelectStatement {
+    session::Entity::find()
+        .select_only()
+        .columns([session::Column::CsrfToken, session::Column::ExpiresAt])
+        .columns(USER_COLUMNS)
+        .column(user_role::Column::Role)
+        .join(
+            JoinType::InnerJoin,
+            session::Entity::belongs_to(user::Entity)
+                .from(session::Column::UserId)
+                .to(user::Column::Id)
+                .into(),
+        )
+        .join_rev(
+            JoinType::LeftJoin,
+            user_role::Entity::belongs_to(user::Entity)
+                .from(user_role::Column::UserId)
+                .to(user::Column::Id)
+                .into(),
+        )
+        .filter(session::Column::Id.eq(id_hash))
+        .into_query()
+}
+
+/// [`find_live_query`], rendered once per backend; binds the id hash.
+static FIND_LIVE: FixedSql = FixedSql::new(|| find_live_query(""));
+
+/// One row of [`find_live`]: the session, its user, and one of the user's
+/// roles (`None` on the single row of a user without roles).
+#[derive(FromQueryResult)]
+struct SessionUserRow {
+    csrf_token: String,
+    expires_at: OffsetDateTime,
+    #[sea_orm(nested)]
+    user: UserColumns,
+    role: Option<String>,
+}
+
+/// The live session with this id hash and the user it belongs to, with
+/// their roles; expired ones are deleted on sight.
+///
+/// Every request runs this, so it reads the session, the user and the roles
+/// in one statement (one round trip, the current rows: a logout, a password
+/// change or a role change elsewhere shows at once), from SQL text rendered
+/// once. It has no bound `LIMIT`, which would make SQLite compile it again
+/// on every execution.
 pub async fn find_live(
     db: &impl ConnectionTrait,
     id_hash: &str,
-) -> Result<Option<StoredSession>, StoreError> {
-    let Some(model) = session::Entity::find_by_id(id_hash.to_owned())
-        .one(db)
-        .await?
-    else {
+) -> Result<Option<(StoredSession, User)>, StoreError> {
+    let statement = FIND_LIVE.bind(db.get_database_backend(), vec![id_hash.into()]);
+    let rows = SessionUserRow::find_by_statement(statement).all(db).await?;
+    // A role name this version does not know grants nothing.
+    let roles = Roles::new(
+        rows.iter()
+            .filter_map(|row| row.role.as_deref())
+            .filter_map(|role| AccessRole::parse(role).ok()),
+    );
+    let Some(row) = rows.into_iter().next() else {
         return Ok(None);
     };
-    if model.expires_at <= now() {
+    if row.expires_at <= now() {
         delete(db, id_hash).await?;
         return Ok(None);
     }
-    Ok(Some(StoredSession {
-        user_id: model.user_id,
-        csrf_token: model.csrf_token,
-        expires_at: model.expires_at,
-    }))
+    let user = row.user.with_roles(roles);
+    Ok(Some((
+        StoredSession {
+            user_id: user.id,
+            csrf_token: row.csrf_token,
+            expires_at: row.expires_at,
+        },
+        user,
+    )))
 }
 
 pub async fn delete(db: &impl ConnectionTrait, id_hash: &str) -> Result<(), StoreError> {
@@ -70,4 +133,20 @@ pub async fn delete_expired(db: &impl ConnectionTrait) -> Result<u64, StoreError
         .exec(db)
         .await?;
     Ok(result.rows_affected)
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::DbBackend;
+
+    use super::*;
+
+    #[test]
+    fn the_session_lookup_binds_the_id_hash_where_the_built_query_has_it() {
+        for backend in [DbBackend::Sqlite, DbBackend::Postgres] {
+            let bound = FIND_LIVE.bind(backend, vec!["0a1b".into()]);
+            assert_eq!(bound, backend.build(&find_live_query("0a1b")));
+            assert!(!bound.sql.contains("LIMIT"), "{}", bound.sql);
+        }
+    }
 }

@@ -76,9 +76,9 @@ pub async fn lock_learner(db: &impl ConnectionTrait, user_id: Uuid) -> Result<()
     Ok(())
 }
 
-/// Recomputes the learner's standings in these competencies from all their
-/// evidence. Call inside the transaction that added the evidence, after
-/// [`lock_learner`].
+/// Recomputes the learner's standings in these competencies from their
+/// current evidence. Call inside the transaction that added the evidence,
+/// after [`lock_learner`].
 pub async fn refresh(
     db: &impl ConnectionTrait,
     user_id: Uuid,
@@ -88,15 +88,21 @@ pub async fn refresh(
     if competencies.is_empty() {
         return Ok(());
     }
-    let rows = evidence::Entity::find()
-        .filter(evidence::Column::UserId.eq(user_id))
-        .filter(evidence::Column::Competency.is_in(competencies.iter().cloned()))
-        .all(db)
-        .await?;
-    let mut history: Vec<_> = rows
-        .into_iter()
-        .filter_map(super::evidence::to_evidence)
-        .collect();
+    let current = super::current_evidence::of_learner(db, user_id, Some(competencies)).await?;
+    refresh_from(db, user_id, competencies, current, at).await
+}
+
+/// [`refresh`] from the learner's current rows in `competencies`, already read.
+pub async fn refresh_from(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    competencies: &BTreeSet<String>,
+    mut history: Vec<crate::competency::Evidence>,
+    at: OffsetDateTime,
+) -> Result<(), StoreError> {
+    if competencies.is_empty() {
+        return Ok(());
+    }
     // Overdue review cards weaken their questions' results.
     let cards = super::review_cards::all_of(db, user_id).await?;
     crate::review::retention::apply(&mut history, &cards, at);
@@ -258,9 +264,10 @@ pub async fn of_user(
         .collect())
 }
 
-/// Recomputes every learner's standings from their evidence: run after the
-/// migration that created the table, so databases with earlier evidence
-/// start with correct standings. Returns how many learners were updated.
+/// Recomputes every learner's current rows and standings from their whole
+/// evidence history: run after the migration that created the standings
+/// table, so databases with earlier evidence start with correct standings
+/// (and by the heatmap benchmark, which inserts evidence directly). Returns how many learners were updated.
 pub async fn rebuild_all(db: &impl ConnectionTrait) -> Result<usize, StoreError> {
     let pairs: Vec<(Uuid, String)> = evidence::Entity::find()
         .select_only()
@@ -276,6 +283,7 @@ pub async fn rebuild_all(db: &impl ConnectionTrait) -> Result<usize, StoreError>
     }
     let at = now();
     for (user_id, competencies) in &by_user {
+        super::current_evidence::rebuild(db, *user_id).await?;
         refresh(db, *user_id, competencies, at).await?;
     }
     Ok(by_user.len())

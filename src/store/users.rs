@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait,
+    QueryFilter, QueryOrder, Set, TransactionSession, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -51,17 +51,57 @@ pub enum CreateUserError {
     Store(#[from] StoreError),
 }
 
+/// The columns of a user that [`User`] holds, read by a query that also
+/// reads something else (the per-request session lookup joins them in).
+#[derive(FromQueryResult)]
+pub(super) struct UserColumns {
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub password_hash: Option<String>,
+    pub job_role: Option<String>,
+    pub language: Option<String>,
+    pub time_zone: Option<String>,
+}
+
+impl UserColumns {
+    /// The user these columns describe, with the given roles.
+    pub(super) fn with_roles(self, roles: Roles) -> User {
+        User {
+            id: self.id,
+            email: self.email,
+            name: self.name,
+            roles,
+            job_role: self.job_role,
+            language: self.language.as_deref().and_then(Language::from_tag),
+            time_zone: self.time_zone,
+            password_hash: self.password_hash,
+        }
+    }
+}
+
+/// The columns [`UserColumns`] reads, for a query to select.
+pub(super) const USER_COLUMNS: [user::Column; 7] = [
+    user::Column::Id,
+    user::Column::Email,
+    user::Column::Name,
+    user::Column::PasswordHash,
+    user::Column::JobRole,
+    user::Column::Language,
+    user::Column::TimeZone,
+];
+
 fn to_user(model: user::Model, roles: Roles) -> User {
-    User {
+    UserColumns {
         id: model.id,
         email: model.email,
         name: model.name,
-        roles,
-        job_role: model.job_role,
-        language: model.language.as_deref().and_then(Language::from_tag),
-        time_zone: model.time_zone,
         password_hash: model.password_hash,
+        job_role: model.job_role,
+        language: model.language,
+        time_zone: model.time_zone,
     }
+    .with_roles(roles)
 }
 
 async fn roles_of(
@@ -145,7 +185,14 @@ pub async fn find_by_email(
 }
 
 pub async fn find_by_id(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<User>, StoreError> {
-    let model = user::Entity::find_by_id(id).one(db).await?;
+    // `.all()` rather than `.one()`: the primary key matches one row at
+    // most, and `.one()` adds a bound `LIMIT ?`, which makes SQLite compile
+    // the statement again on every execution instead of reusing it.
+    let model = user::Entity::find_by_id(id)
+        .all(db)
+        .await?
+        .into_iter()
+        .next();
     with_roles(db, model).await
 }
 

@@ -511,6 +511,20 @@ pub async fn pass_discovery(app: &TestApp, learner: &Session) -> String {
 
 /// Plays the price-pushback role-play to the won ending with a practice answer.
 pub async fn play_with_practice(app: &TestApp, learner: &Session, text: &str) -> String {
+    play_price_pushback(
+        app,
+        learner,
+        &[
+            json!({"choice": 0}),
+            json!({"choice": 0}),
+            json!({"text": text}),
+        ],
+    )
+    .await
+}
+
+/// Plays the price-pushback role-play with these moves; returns the run id.
+pub async fn play_price_pushback(app: &TestApp, learner: &Session, moves: &[Value]) -> String {
     let run: Value = learner
         .post_json(
             app,
@@ -522,13 +536,9 @@ pub async fn play_with_practice(app: &TestApp, learner: &Session, text: &str) ->
         .await
         .unwrap();
     let run_id = run["run_id"].as_str().unwrap().to_owned();
-    for choice in [
-        json!({"choice": 0}),
-        json!({"choice": 0}),
-        json!({"text": text}),
-    ] {
+    for step in moves {
         let moved = learner
-            .post_json(app, &format!("/api/v1/runs/{run_id}/choices"), &choice)
+            .post_json(app, &format!("/api/v1/runs/{run_id}/choices"), step)
             .await;
         assert_eq!(moved.status(), StatusCode::OK);
     }

@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{Session, TestApp, error_of};
+use crate::helpers::{Session, TestApp, error_of, play_price_pushback};
 use crate::learning::course;
 use crate::on_both_databases;
 
@@ -24,26 +24,6 @@ async fn answer(app: &TestApp, learner: &Session, answers: Value) {
         )
         .await;
     assert_eq!(done.status(), StatusCode::OK);
-}
-
-async fn play(app: &TestApp, learner: &Session, moves: &[Value]) {
-    let run: Value = learner
-        .post_json(
-            app,
-            "/api/v1/modules/handling-objections/roleplays/price-pushback/runs",
-            &json!({}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let id = run["run_id"].as_str().unwrap();
-    for step in moves {
-        let moved = learner
-            .post_json(app, &format!("/api/v1/runs/{id}/choices"), step)
-            .await;
-        assert_eq!(moved.status(), StatusCode::OK);
-    }
 }
 
 fn near(value: &Value, expected: f64) -> bool {
@@ -121,9 +101,9 @@ on_both_databases! {
         let ben = app.login("b@example.com").await;
         let won = [json!({"choice": 0}), json!({"choice": 0}), json!({"text": "A pilot at list price?"})];
         let lost = [json!({"choice": 1})];
-        play(&app, &ann, &won).await;
-        play(&app, &ben, &lost).await;
-        play(&app, &ann, &lost).await; // Ann's second run: not counted.
+        play_price_pushback(&app, &ann, &won).await;
+        play_price_pushback(&app, &ben, &lost).await;
+        play_price_pushback(&app, &ann, &lost).await; // Ann's second run: not counted.
 
         for (who, body) in [(&ann, json!({"usefulness": 5, "clarity": 4, "comment": "Great examples"})),
                             (&ben, json!({"usefulness": 3, "clarity": 2})),

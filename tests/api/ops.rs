@@ -109,7 +109,7 @@ async fn two_servers_migrating_a_fresh_database_at_once_both_succeed() {
             .unwrap()
             .try_get::<i64>("", "n")
             .unwrap();
-        assert_eq!(applied, 6, "{backend:?}: every migration applied once");
+        assert_eq!(applied, 7, "{backend:?}: every migration applied once");
     }
 }
 
@@ -117,26 +117,9 @@ async fn two_servers_migrating_a_fresh_database_at_once_both_succeed() {
 /// learner's standings) gets that learner's row when it is upgraded.
 #[tokio::test]
 async fn upgrading_fills_the_learner_rows_from_existing_standings() {
-    use migrations::MigratorTrait;
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("old.db").display());
-    let db = salesdojo::store::connect(&url).await.unwrap();
-    migrations::Migrator::up(&db, Some(5)).await.unwrap();
-    use salesdojo::domain::{AccessRole, Email, PersonName, Roles};
     use salesdojo::store::entities::competency_standing;
     use sea_orm::{ActiveModelTrait, Set};
-    let user = salesdojo::store::users::create(
-        &db,
-        salesdojo::store::users::NewUser {
-            email: Email::parse("old@example.com").unwrap(),
-            name: PersonName::parse("Old Timer").unwrap(),
-            roles: Roles::new([AccessRole::Learner]),
-            job_role: None,
-            password_hash: "not used".into(),
-        },
-    )
-    .await
-    .unwrap();
+    let (_dir, db, user) = old_database_with_a_learner(5).await;
     competency_standing::ActiveModel {
         user_id: Set(user.id),
         competency: Set("discovery".into()),
@@ -163,4 +146,124 @@ async fn upgrading_fills_the_learner_rows_from_existing_standings() {
     assert_eq!(stored[0]["level"], 2);
     assert_eq!(stored[0]["mastery"]["2"], 0.85);
     assert_eq!(stored[0]["evidence"], 4);
+}
+
+/// A database from before `current_evidence` (migrations 1-6, with a
+/// learner's history) gets each item's latest result noted when upgraded,
+/// and evidence recorded afterwards builds on it.
+#[tokio::test]
+async fn upgrading_notes_the_current_result_of_every_item() {
+    use salesdojo::competency::Source;
+    use salesdojo::store::entities::evidence;
+    use salesdojo::store::evidence::NewEvidence;
+    use sea_orm::{ActiveModelTrait, Set};
+    let (_dir, db, user) = old_database_with_a_learner(6).await;
+    let now = salesdojo::store::now();
+    let days_ago = |days: i64| now - time::Duration::days(days);
+    // q1: wrong on day -30, reviewed right on day -10 (the review wins);
+    // q2: one result. Inserted directly, as the old schema's rows were.
+    let mut ids = Vec::new();
+    for (item, source, score, at) in [
+        ("quiz:discovery-basics/q1", "quiz", 0.0, days_ago(30)),
+        ("review:discovery-basics/q1", "review", 1.0, days_ago(10)),
+        ("quiz:discovery-basics/q2", "quiz", 1.0, days_ago(30)),
+    ] {
+        let id = salesdojo::store::new_id();
+        ids.push(id);
+        evidence::ActiveModel {
+            id: Set(id),
+            user_id: Set(user.id),
+            competency: Set("discovery".into()),
+            level: Set(1),
+            score: Set(score),
+            weight: Set(1.0),
+            source: Set(source.into()),
+            item: Set(item.into()),
+            origin: Set(None),
+            recorded_at: Set(at),
+        }
+        .insert(&db)
+        .await
+        .unwrap();
+    }
+    salesdojo::store::migrate(&db).await.unwrap();
+    let current = salesdojo::store::current_evidence::of_learner(&db, user.id, None)
+        .await
+        .unwrap();
+    let mut current_ids: Vec<_> = current.iter().map(|row| row.id).collect();
+    current_ids.sort();
+    let mut expected = vec![ids[1], ids[2]];
+    expected.sort();
+    assert_eq!(
+        current_ids, expected,
+        "the review supersedes the quiz answer"
+    );
+
+    // A new wrong answer to q1 supersedes the review; q2 stays.
+    salesdojo::store::evidence::record(
+        &db,
+        user.id,
+        vec![NewEvidence {
+            competency: "discovery".into(),
+            level: 1,
+            score: 0.0,
+            weight: 1.0,
+            source: Source::QuizQuestion,
+            item: "quiz:discovery-basics/q1".into(),
+            origin: None,
+        }],
+        now,
+    )
+    .await
+    .unwrap();
+    let standings = salesdojo::store::standings::of_user(&db, user.id)
+        .await
+        .unwrap();
+    assert_eq!(standings.len(), 1);
+    assert_eq!(standings[0].evidence_count, 2, "{standings:?}");
+    // The same numbers as the model over the whole history.
+    let history = salesdojo::store::evidence::history(&db, user.id)
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 4);
+    let model = salesdojo::competency::profile(
+        &history,
+        [("discovery", 0)],
+        now,
+        &salesdojo::competency::ModelSettings::default(),
+    );
+    assert_eq!(standings[0].level, model[0].level);
+    let (stored, expected) = (standings[0].mastery[&1], model[0].mastery[&1]);
+    assert!((stored - expected).abs() < 1e-9, "{stored} vs {expected}");
+    assert!(stored < 0.5, "the wrong answer now counts: {stored}");
+}
+
+/// A SQLite database migrated only up to migration `steps`, with one
+/// learner: what an older release left behind. Keep the folder alive.
+async fn old_database_with_a_learner(
+    steps: u32,
+) -> (
+    tempfile::TempDir,
+    sea_orm::DatabaseConnection,
+    salesdojo::store::users::User,
+) {
+    use migrations::MigratorTrait;
+    use salesdojo::domain::{AccessRole, Email, PersonName, Roles};
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("old.db").display());
+    let db = salesdojo::store::connect(&url).await.unwrap();
+    migrations::Migrator::up(&db, Some(steps)).await.unwrap();
+    let user = salesdojo::store::users::create(
+        &db,
+        salesdojo::store::users::NewUser {
+            email: Email::parse("old@example.com").unwrap(),
+            name: PersonName::parse("Old Timer").unwrap(),
+            roles: Roles::new([AccessRole::Learner]),
+            job_role: None,
+            password_hash: "not used".into(),
+        },
+    )
+    .await
+    .unwrap();
+    (dir, db, user)
 }

@@ -338,3 +338,72 @@ on_both_databases! {
         assert_eq!(app.count("rubric_reviews", "1 = 1").await, 3);
     }
 }
+
+// The standings are recomputed from each learner's current result per
+// item (`current_evidence`), kept up to date as evidence arrives. Over
+// a random stream of results, some dated earlier than results already
+// stored and some unusable, the current rows must stay exactly what the
+// model picks from the whole history, and so must the standings.
+on_both_databases! {
+    async fn current_results_stay_what_the_model_picks_from_the_whole_history(app) {
+        use salesdojo::competency::{self, ModelSettings, Source};
+        use salesdojo::store::evidence::NewEvidence;
+        use salesdojo::store::{current_evidence, evidence, standings, users};
+        app.create_learner("rita@example.com", "Rita Random", "new-hire").await;
+        let db = salesdojo::store::connect(&app.database_url).await.unwrap();
+        let email = salesdojo::domain::Email::parse("rita@example.com").unwrap();
+        let rita = users::find_by_email(&db, &email).await.unwrap().unwrap();
+        let mut rng = fastrand::Rng::with_seed(42);
+        let start = salesdojo::store::now() - Duration::days(200);
+        let competencies = ["discovery", "objection-handling"];
+        for round in 0..60 {
+            let at = start + Duration::days(round * 3 - rng.i64(0..40));
+            let rows = (0..rng.usize(1..5))
+                .map(|_| {
+                    let question = rng.usize(0..6);
+                    let family = if rng.bool() { "quiz" } else { "review" };
+                    NewEvidence {
+                        competency: competencies[rng.usize(0..2)].into(),
+                        level: rng.u8(1..4),
+                        score: rng.f64(),
+                        // One result in ten makes no sense and must be ignored.
+                        weight: if rng.usize(0..10) == 0 { 0.0 } else { 1.0 },
+                        source: if family == "quiz" { Source::QuizQuestion } else { Source::DailyReview },
+                        item: format!("{family}:m/q{question}"),
+                        origin: None,
+                    }
+                })
+                .collect();
+            evidence::record(&db, rita.id, rows, at).await.unwrap();
+        }
+        let history = evidence::history(&db, rita.id).await.unwrap();
+        let mut expected: Vec<_> = competency::current_evidence(&history).iter().map(|row| row.id).collect();
+        let mut stored: Vec<_> = current_evidence::of_learner(&db, rita.id, None)
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| row.id)
+            .collect();
+        expected.sort();
+        stored.sort();
+        assert!(history.len() > 100 && expected.len() >= 12, "{} rows, {} current", history.len(), expected.len());
+        assert_eq!(stored, expected);
+
+        // Refreshed now, the standings equal the model over the whole history.
+        let now = salesdojo::store::now();
+        let all: std::collections::BTreeSet<String> = competencies.iter().map(|c| c.to_string()).collect();
+        standings::refresh(&db, rita.id, &all, now).await.unwrap();
+        let model = competency::profile(&history, competencies.map(|c| (c, 0)), now, &ModelSettings::default());
+        let mut stored = standings::of_user(&db, rita.id).await.unwrap();
+        stored.sort_by(|a, b| a.competency.cmp(&b.competency));
+        for (stored, model) in stored.iter().zip(&model) {
+            assert_eq!(stored.competency, model.competency);
+            assert_eq!(stored.level, model.level, "{}", model.competency);
+            assert_eq!(stored.evidence_count, model.evidence_count(), "{}", model.competency);
+            assert_eq!(stored.mastery.keys().collect::<Vec<_>>(), model.mastery.keys().collect::<Vec<_>>());
+            for (level, value) in &model.mastery {
+                assert!((stored.mastery[level] - value).abs() < 1e-9, "{} level {level}", model.competency);
+            }
+        }
+    }
+}

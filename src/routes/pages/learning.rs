@@ -59,7 +59,7 @@ pub async fn quiz(
     let quiz = quiz_of(module)?;
     let past = attempts::for_module(&state.db, identity.user.id, &module.id).await?;
     let open = past.iter().rev().find(|a| a.submitted_at.is_none());
-    let used = past.len();
+    let used = i64::try_from(past.len()).unwrap_or(i64::MAX);
     let attempts_left = attempt_service::attempts_left(quiz, used);
     let draw = usize::try_from(quiz.draw).unwrap_or(0);
     let bank = quiz.questions.default.len();

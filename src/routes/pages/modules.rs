@@ -191,7 +191,9 @@ pub async fn show(
     let module = catalog.module(&id).ok_or(PageError::NotFound)?;
     context.insert("feedback_saved", &notice.feedback.is_some());
     context.insert("feedback_error", &notice.feedback_error);
-    let done = crate::learning::journey::done(&state.db, identity.user.id).await?;
+    let (done, feedback) =
+        crate::learning::journey::done_and_feedback(&state.db, identity.user.id, &module.id)
+            .await?;
     let (status, _) = crate::learning::progress::status_of(&catalog, &done, &module.id);
     context.insert("read", &done.read.contains(&module.id));
     context.insert("quiz_passed", &done.passed.contains(&module.id));
@@ -244,10 +246,7 @@ pub async fn show(
         &module.quiz.as_ref().map(|q| q.questions.default.len()),
     );
     context.insert("quiz_pass_mark", &module.quiz.as_ref().map(|q| q.pass_mark));
-    context.insert(
-        "feedback",
-        &crate::learning::feedback::mine(&state.db, identity.user.id, &module.id).await?,
-    );
+    context.insert("feedback", &feedback);
     context.insert(
         "roleplays",
         &module

@@ -135,12 +135,12 @@ struct RolePlayPreview<'a> {
     rubric: &'a [RubricItem],
     scenes: &'a [RenderedScene],
     /// The scene graph drawn as SVG (none until it can be drawn).
-    graph_svg: Option<String>,
+    graph_svg: String,
 }
 
 fn roleplay_preview<'a>(
     roleplay: &'a CatalogRolePlay,
-    source: Option<&crate::content::RolePlay>,
+    source: &crate::content::RolePlay,
     lang: &str,
     labels: &GraphLabels,
     names: impl Fn(&str) -> String,
@@ -154,7 +154,7 @@ fn roleplay_preview<'a>(
         intro_html: roleplay.intro_html.get(lang).as_deref(),
         rubric: roleplay.rubric.get(lang),
         scenes: roleplay.scenes.get(lang),
-        graph_svg: source.map(|source| render_svg(source, &analyse(source), labels)),
+        graph_svg: render_svg(source, &analyse(source), labels),
     }
 }
 
@@ -225,19 +225,19 @@ pub async fn preview(
         .iter()
         .map(|c| (c.id.value.clone(), c.name.get(ui).clone()))
         .collect();
-    let sources = catalog.course.module(&module.id).map(|m| &m.roleplays);
     context.insert(
         "roleplays",
         &module
             .roleplays
             .iter()
             .map(|r| {
-                let source = sources
-                    .and_then(|all| all.iter().find(|s| s.name == r.name))
-                    .map(|s| s.files.get(&content_lang));
-                roleplay_preview(r, source, &content_lang, &labels, |c| {
-                    competency_name(&catalog, c, ui)
-                })
+                roleplay_preview(
+                    r,
+                    r.source.get(&content_lang),
+                    &content_lang,
+                    &labels,
+                    |c| competency_name(&catalog, c, ui),
+                )
             })
             .collect::<Vec<_>>(),
     );

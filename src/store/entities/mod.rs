@@ -3,6 +3,7 @@
 pub mod api_token;
 pub mod assignment;
 pub mod competency_standing;
+pub mod current_evidence;
 pub mod enrolment;
 pub mod evidence;
 pub mod learner_standing;
