@@ -28,6 +28,10 @@ learner_token=$("$BIN" token create --user learner@fuzz.test --label fuzz | tail
 
 start_server "$REPORTS/api_fuzz_server.log" --demo
 
+# One worker: with two, schemathesis runs its generators on two threads, and
+# CPython 3.11's ast module (which hypothesis calls to describe its filters)
+# is not thread-safe there; it failed a CI run with "SystemError: AST
+# constructor recursion depth mismatch" (cpython gh-106905, fixed in 3.12).
 status=0
 for who in admin learner; do
   token_var="${who}_token"
@@ -36,7 +40,7 @@ for who in admin learner; do
     --header "Authorization: Bearer ${!token_var}" \
     --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance,response_headers_conformance \
     --max-time "$MAX_TIME" \
-    --workers 2 \
+    --workers 1 \
     --seed 2026 \
     --report junit --report-dir "$REPORTS/schemathesis-$who" \
     || status=1
