@@ -128,14 +128,24 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StoreError> {
                     // cache; with the file mapped they read pages back from
                     // memory instead of with a system call each.
                     .pragma("mmap_size", SQLITE_MMAP_BYTES.to_string())
-            });
+            })
+            // A SQLite connection is a file handle that cannot go stale, so
+            // the ping sqlx sends before handing one out is pure overhead
+            // (a round trip to the worker thread on every query).
+            .test_before_acquire(false);
         // Fail early with a clear message on a malformed SQLite URL.
         SqliteConnectOptions::from_str(url).map_err(|e| StoreError::Connect {
             url: redact(url),
             source: DbErr::Custom(e.to_string()),
         })?;
     } else {
-        options.max_connections(16).min_connections(1);
+        // A connection that was used a moment ago is handed out without a
+        // ping; one that sat idle (perhaps across a restart of PostgreSQL
+        // or a dropped network path) is checked first.
+        options
+            .max_connections(16)
+            .min_connections(1)
+            .test_before_acquire_if_idle_for(PING_IF_IDLE_FOR);
     }
     // Two processes opening a new SQLite file at once both switch it to
     // WAL, which takes an exclusive lock that SQLite refuses at once
@@ -162,6 +172,10 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StoreError> {
 /// How much of a SQLite file is read through a memory map (SQLite maps no
 /// more than the file's size).
 const SQLITE_MMAP_BYTES: u64 = 1 << 30;
+
+/// How long a PostgreSQL connection may sit idle before it is pinged
+/// before use.
+const PING_IF_IDLE_FOR: Duration = Duration::from_secs(5);
 
 /// How often opening the database is tried while SQLite reports it locked.
 const CONNECT_ATTEMPTS: u64 = 5;
