@@ -84,7 +84,7 @@ pub(crate) async fn create_from_quiz(
         .into_iter()
         .map(|c| c.question_id)
         .collect();
-    let mut created = 0;
+    let mut cards = Vec::new();
     for result in results {
         if existing.contains(&result.id) {
             continue;
@@ -93,9 +93,7 @@ pub(crate) async fn create_from_quiz(
             continue;
         };
         let state = scheduler.review(None, rating_for(result.score), at);
-        review_cards::insert(
-            db,
-            user_id,
+        cards.push((
             NewCard {
                 module_id: module.id.clone(),
                 question_id: result.id.clone(),
@@ -104,11 +102,10 @@ pub(crate) async fn create_from_quiz(
                 weight: f64::from(question.weight),
             },
             schedule_of(&state),
-            at,
-        )
-        .await?;
-        created += 1;
+        ));
     }
+    let created = cards.len();
+    review_cards::insert_all(db, user_id, cards, at).await?;
     Ok(created)
 }
 

@@ -113,7 +113,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StoreError> {
     options
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10))
-        .sqlx_logging(false);
+        .sqlx_logging(std::env::var_os("SALESDOJO_TRACE_SQL").is_some());
     if is_sqlite(url) {
         options
             .max_connections(8)

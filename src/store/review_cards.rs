@@ -61,16 +61,18 @@ pub async fn of_questions(
         .await?)
 }
 
-pub async fn insert(
+/// Inserts new cards in one statement; returns how many were written.
+pub async fn insert_all(
     db: &impl ConnectionTrait,
     user_id: Uuid,
-    card: NewCard,
-    schedule: Schedule,
+    cards: Vec<(NewCard, Schedule)>,
     at: OffsetDateTime,
-) -> Result<CardRow, StoreError> {
-    let fades_at = schedule.fades_at();
-    Ok(review_card::ActiveModel {
-        fades_at: Set(Some(fades_at)),
+) -> Result<u64, StoreError> {
+    if cards.is_empty() {
+        return Ok(0);
+    }
+    let rows = cards.into_iter().map(|(card, schedule)| review_card::ActiveModel {
+        fades_at: Set(Some(schedule.fades_at())),
         id: Set(new_id()),
         user_id: Set(user_id),
         module_id: Set(card.module_id),
@@ -86,9 +88,10 @@ pub async fn insert(
         last_review: Set(schedule.last_review),
         due: Set(schedule.due),
         created_at: Set(at),
-    }
-    .insert(db)
-    .await?)
+    });
+    Ok(review_card::Entity::insert_many(rows)
+        .exec_without_returning(db)
+        .await?)
 }
 
 /// Writes a card's new schedule, only if it still has the review time the
