@@ -71,24 +71,26 @@ pub async fn insert_all(
     if cards.is_empty() {
         return Ok(0);
     }
-    let rows = cards.into_iter().map(|(card, schedule)| review_card::ActiveModel {
-        fades_at: Set(Some(schedule.fades_at())),
-        id: Set(new_id()),
-        user_id: Set(user_id),
-        module_id: Set(card.module_id),
-        question_id: Set(card.question_id),
-        competency: Set(card.competency),
-        level: Set(card.level),
-        weight: Set(card.weight),
-        stability: Set(schedule.stability),
-        difficulty: Set(schedule.difficulty),
-        reps: Set(schedule.reps),
-        lapses: Set(schedule.lapses),
-        last_rating: Set(schedule.last_rating),
-        last_review: Set(schedule.last_review),
-        due: Set(schedule.due),
-        created_at: Set(at),
-    });
+    let rows = cards
+        .into_iter()
+        .map(|(card, schedule)| review_card::ActiveModel {
+            fades_at: Set(Some(schedule.fades_at())),
+            id: Set(new_id()),
+            user_id: Set(user_id),
+            module_id: Set(card.module_id),
+            question_id: Set(card.question_id),
+            competency: Set(card.competency),
+            level: Set(card.level),
+            weight: Set(card.weight),
+            stability: Set(schedule.stability),
+            difficulty: Set(schedule.difficulty),
+            reps: Set(schedule.reps),
+            lapses: Set(schedule.lapses),
+            last_rating: Set(schedule.last_rating),
+            last_review: Set(schedule.last_review),
+            due: Set(schedule.due),
+            created_at: Set(at),
+        });
     Ok(review_card::Entity::insert_many(rows)
         .exec_without_returning(db)
         .await?)
