@@ -13,19 +13,13 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::entities::quiz_attempt;
+use super::first_row::first_row;
 use super::{StoreError, new_id};
 
 pub use quiz_attempt::Model as AttemptRow;
 
-/// `.all()` rather than `.one()` here and below: `.one()` sends `LIMIT ?`,
-/// and SQLite re-prepares a statement whose LIMIT is a bound value every
-/// time it runs, so its statement cache never helps these hot lookups.
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<AttemptRow>, StoreError> {
-    Ok(quiz_attempt::Entity::find_by_id(id)
-        .all(db)
-        .await?
-        .into_iter()
-        .next())
+    first_row(db, quiz_attempt::Entity::find_by_id(id)).await
 }
 
 /// The learner's attempts at one module's quiz, first attempt first.
@@ -49,15 +43,15 @@ pub async fn open_for_module(
     user_id: Uuid,
     module_id: &str,
 ) -> Result<Option<AttemptRow>, StoreError> {
-    Ok(quiz_attempt::Entity::find()
-        .filter(quiz_attempt::Column::UserId.eq(user_id))
-        .filter(quiz_attempt::Column::ModuleId.eq(module_id))
-        .filter(quiz_attempt::Column::SubmittedAt.is_null())
-        .order_by_desc(quiz_attempt::Column::Number)
-        .all(db)
-        .await?
-        .into_iter()
-        .next())
+    first_row(
+        db,
+        quiz_attempt::Entity::find()
+            .filter(quiz_attempt::Column::UserId.eq(user_id))
+            .filter(quiz_attempt::Column::ModuleId.eq(module_id))
+            .filter(quiz_attempt::Column::SubmittedAt.is_null())
+            .order_by_desc(quiz_attempt::Column::Number),
+    )
+    .await
 }
 
 /// What starting an attempt needs to know of the earlier ones, without

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::StoreError;
 use super::entities::module_feedback;
+use super::first_row::first_row;
 
 pub use super::entities::module_feedback::Model as FeedbackRow;
 
@@ -55,16 +56,11 @@ pub async fn of_learner(
     user_id: Uuid,
     module_id: &str,
 ) -> Result<Option<FeedbackRow>, StoreError> {
-    // `.all()` rather than `.one()`: the primary key matches one row at
-    // most, and `.one()` adds a bound `LIMIT ?`, which makes SQLite compile
-    // the statement again on every execution (every lesson page runs this).
-    Ok(
-        module_feedback::Entity::find_by_id((user_id, module_id.to_owned()))
-            .all(db)
-            .await?
-            .into_iter()
-            .next(),
+    first_row(
+        db,
+        module_feedback::Entity::find_by_id((user_id, module_id.to_owned())),
     )
+    .await
 }
 
 /// Every learner's feedback on a module, newest first.

@@ -7,6 +7,7 @@ pub mod current_evidence;
 pub mod entities;
 pub mod evidence;
 pub mod feedback;
+pub mod first_row;
 pub mod login_attempts;
 pub mod progress;
 pub mod review_cards;

@@ -9,6 +9,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::entities::{session, user, user_role};
+use super::first_row::first_row;
 use super::{StoreError, new_id, now};
 use crate::domain::{AccessRole, Email, Language, PersonName, Roles};
 
@@ -185,14 +186,7 @@ pub async fn find_by_email(
 }
 
 pub async fn find_by_id(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<User>, StoreError> {
-    // `.all()` rather than `.one()`: the primary key matches one row at
-    // most, and `.one()` adds a bound `LIMIT ?`, which makes SQLite compile
-    // the statement again on every execution instead of reusing it.
-    let model = user::Entity::find_by_id(id)
-        .all(db)
-        .await?
-        .into_iter()
-        .next();
+    let model = first_row(db, user::Entity::find_by_id(id)).await?;
     with_roles(db, model).await
 }
 
