@@ -34,14 +34,26 @@ impl FixedSql {
 
     /// The statement for `backend` with these values bound, in placeholder order.
     pub fn bind(&self, backend: DbBackend, values: Vec<Value>) -> Statement {
-        let text = match backend {
-            DbBackend::Sqlite => &self.sqlite,
-            DbBackend::Postgres => &self.postgres,
+        match self.text(backend) {
+            Some(sql) => Statement::from_sql_and_values(backend, sql, values),
             // Not a backend this application runs on: rendered every time.
-            _ => return Statement::from_sql_and_values(backend, self.render(backend), values),
-        };
-        let sql = text.get_or_init(|| self.render(backend));
-        Statement::from_sql_and_values(backend, sql.as_str(), values)
+            None => Statement::from_sql_and_values(backend, self.render(backend), values),
+        }
+    }
+
+    /// The SQL text for SQLite or PostgreSQL (None for other backends), to
+    /// run with another driver; its placeholders are `?` on SQLite.
+    pub fn text(&self, backend: DbBackend) -> Option<&str> {
+        match backend {
+            DbBackend::Sqlite => Some(self.sqlite()),
+            DbBackend::Postgres => Some(self.postgres.get_or_init(|| self.render(backend))),
+            _ => None,
+        }
+    }
+
+    /// The SQL text for SQLite.
+    pub fn sqlite(&self) -> &str {
+        self.sqlite.get_or_init(|| self.render(DbBackend::Sqlite))
     }
 
     fn render(&self, backend: DbBackend) -> String {

@@ -119,6 +119,7 @@ impl Application {
 
         let hashing_slots = settings.workers.max(1);
         let state = web::Data::new(AppState {
+            direct: store::direct_read::DirectReader::for_database(&db),
             db,
             templates: crate::templates::load()?,
             catalogs: Catalogs::load()?,

@@ -11,9 +11,13 @@ use tera::Tera;
 use crate::auth::password::PasswordHasher;
 use crate::config::ServerSettings;
 use crate::i18n::Catalogs;
+use crate::store::direct_read::DirectReader;
 
 pub struct AppState {
     pub db: DatabaseConnection,
+    /// On a SQLite file, read-only connections for the hottest reads
+    /// (`store::direct_read`); None on PostgreSQL.
+    pub direct: Option<DirectReader>,
     pub templates: Tera,
     pub catalogs: Catalogs,
     pub cookie_key: Key,

@@ -134,7 +134,7 @@ async fn identify(state: &AppState, req: &HttpRequest) -> Result<Option<Identity
         return Ok(None);
     };
     let id_hash = token_hash(&token);
-    let Some((session, user)) = sessions::find_live(&state.db, &id_hash)
+    let Some((session, user)) = sessions::find_live(&state.db, state.direct.as_ref(), &id_hash)
         .await
         .map_err(unavailable)?
     else {

@@ -7,6 +7,7 @@ use uuid::Uuid;
 use super::feedback::FeedbackView;
 use super::progress::{self, Done, PathProgress};
 use crate::content::Catalog;
+use crate::store::direct_read::DirectReader;
 use crate::store::users::User;
 use crate::store::{StoreError, now, progress as progress_store};
 
@@ -21,11 +22,12 @@ pub async fn done(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Done, Stor
 /// what a lesson page shows, read in one round trip to the database.
 pub async fn done_and_feedback(
     db: &impl ConnectionTrait,
+    direct: Option<&DirectReader>,
     user_id: Uuid,
     module_id: &str,
 ) -> Result<(Done, Option<FeedbackView>), StoreError> {
     let (progress_store::ReadAndPassed { read, passed }, feedback) =
-        progress_store::read_passed_and_feedback(db, user_id, module_id).await?;
+        progress_store::read_passed_and_feedback(db, direct, user_id, module_id).await?;
     Ok((Done { read, passed }, feedback.map(super::feedback::view)))
 }
 

@@ -4,6 +4,7 @@ pub mod assignments;
 pub mod attempts;
 pub mod backup;
 pub mod current_evidence;
+pub mod direct_read;
 pub mod entities;
 pub mod evidence;
 pub mod feedback;

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rusqlite::Connection;
 use sea_orm::sea_query::{Expr, SelectStatement, UnionType};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, IdenStatic, QueryFilter,
@@ -11,6 +12,7 @@ use sea_orm::{
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use super::direct_read::{self, DirectReadError, DirectReader};
 use super::entities::{assignment, enrolment, module_completion, module_feedback, quiz_attempt};
 use super::feedback::FeedbackRow;
 use super::{StoreError, new_id};
@@ -171,7 +173,7 @@ const FEEDBACK_COLUMNS: [module_feedback::Column; 5] = [
 /// One row of [`read_passed_and_feedback`]: a module read or passed (the
 /// feedback columns empty), or the learner's feedback on the module asked for.
 #[derive(FromQueryResult)]
-struct ReadPassedOrFeedback {
+pub(super) struct ReadPassedOrFeedback {
     module_id: String,
     kind: String,
     usefulness: Option<i16>,
@@ -207,30 +209,42 @@ fn read_passed_and_feedback_query(user_id: Uuid, module_id: &str) -> SelectState
 }
 
 /// [`read_passed_and_feedback_query`], rendered once per backend.
-static READ_PASSED_AND_FEEDBACK: FixedSql =
+pub(super) static READ_PASSED_AND_FEEDBACK: FixedSql =
     FixedSql::new(|| read_passed_and_feedback_query(Uuid::nil(), ""));
 
 /// The modules the learner has read and passed, and their feedback on
 /// `module_id` if they gave any: what a lesson page shows, in one statement
 /// (one round trip to the database instead of three) from SQL text
 /// rendered once.
+///
+/// On SQLite the statement runs through `direct` (see
+/// [`super::direct_read`]).
 pub async fn read_passed_and_feedback(
     db: &impl ConnectionTrait,
+    direct: Option<&DirectReader>,
     user_id: Uuid,
     module_id: &str,
 ) -> Result<(ReadAndPassed, Option<FeedbackRow>), StoreError> {
-    // In placeholder order: the feedback branch, then read, then passed.
-    let values = vec![
-        user_id.into(),
-        module_id.into(),
-        user_id.into(),
-        user_id.into(),
-        true.into(),
-    ];
-    let statement = READ_PASSED_AND_FEEDBACK.bind(db.get_database_backend(), values);
-    let rows = ReadPassedOrFeedback::find_by_statement(statement)
-        .all(db)
-        .await?;
+    let rows = direct_read::or_else(
+        direct,
+        "lesson progress",
+        |connection| read_passed_and_feedback_directly(connection, user_id, module_id),
+        async {
+            // In placeholder order: the feedback branch, then read, then passed.
+            let values = vec![
+                user_id.into(),
+                module_id.into(),
+                user_id.into(),
+                user_id.into(),
+                true.into(),
+            ];
+            let statement = READ_PASSED_AND_FEEDBACK.bind(db.get_database_backend(), values);
+            Ok(ReadPassedOrFeedback::find_by_statement(statement)
+                .all(db)
+                .await?)
+        },
+    )
+    .await?;
     let mut done = ReadAndPassed::default();
     let mut feedback = None;
     for row in rows {
@@ -264,6 +278,45 @@ pub async fn read_passed_and_feedback(
         }
     }
     Ok((done, feedback))
+}
+
+/// The columns of [`READ_PASSED_AND_FEEDBACK`], in the order
+/// [`read_passed_and_feedback_directly`] reads them (a test compares them
+/// with the statement's).
+#[cfg(test)]
+pub(super) const READ_PASSED_AND_FEEDBACK_COLUMNS: [&str; 7] = [
+    "module_id",
+    "kind",
+    "usefulness",
+    "clarity",
+    "comment",
+    "created_at",
+    "updated_at",
+];
+
+/// [`READ_PASSED_AND_FEEDBACK`] on a direct SQLite connection, with the
+/// values bound as sqlx binds them (a UUID as 16 bytes, true as 1).
+pub(super) fn read_passed_and_feedback_directly(
+    connection: &Connection,
+    user_id: Uuid,
+    module_id: &str,
+) -> Result<Vec<ReadPassedOrFeedback>, DirectReadError> {
+    let mut statement = connection.prepare_cached(READ_PASSED_AND_FEEDBACK.sqlite())?;
+    let user = user_id.as_bytes().as_slice();
+    let mut rows = statement.query(rusqlite::params![user, module_id, user, user, true])?;
+    let mut found = Vec::new();
+    while let Some(row) = rows.next()? {
+        found.push(ReadPassedOrFeedback {
+            module_id: row.get(0)?,
+            kind: row.get(1)?,
+            usefulness: row.get(2)?,
+            clarity: row.get(3)?,
+            comment: row.get(4)?,
+            created_at: direct_read::optional_timestamp(row, 5, "created_at")?,
+            updated_at: direct_read::optional_timestamp(row, 6, "updated_at")?,
+        });
+    }
+    Ok(found)
 }
 
 #[derive(Debug, Clone)]

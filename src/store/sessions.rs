@@ -2,6 +2,7 @@
 //! deleted at logout or password change, so logout ends the session on every
 //! app server that shares the database.
 
+use rusqlite::Connection;
 use sea_orm::sea_query::SelectStatement;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType,
@@ -10,12 +11,14 @@ use sea_orm::{
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
+use super::direct_read::{self, DirectReadError, DirectReader};
 use super::entities::{session, user, user_role};
 use super::users::{USER_COLUMNS, User, UserColumns};
 use super::{StoreError, now};
 use crate::domain::{AccessRole, Roles};
 use crate::fixed_sql::FixedSql;
 
+#[derive(Debug)]
 pub struct StoredSession {
     pub user_id: Uuid,
     pub csrf_token: String,
@@ -69,12 +72,12 @@ fn find_live_query(id_hash: &str) -> SelectStatement {
 }
 
 /// [`find_live_query`], rendered once per backend; binds the id hash.
-static FIND_LIVE: FixedSql = FixedSql::new(|| find_live_query(""));
+pub(super) static FIND_LIVE: FixedSql = FixedSql::new(|| find_live_query(""));
 
 /// One row of [`find_live`]: the session, its user, and one of the user's
 /// roles (`None` on the single row of a user without roles).
 #[derive(FromQueryResult)]
-struct SessionUserRow {
+pub(super) struct SessionUserRow {
     csrf_token: String,
     expires_at: OffsetDateTime,
     #[sea_orm(nested)]
@@ -88,14 +91,24 @@ struct SessionUserRow {
 /// Every request runs this, so it reads the session, the user and the roles
 /// in one statement (one round trip, the current rows: a logout, a password
 /// change or a role change elsewhere shows at once), from SQL text rendered
-/// once. It has no bound `LIMIT`, which would make SQLite compile it again
-/// on every execution.
+/// once, on SQLite through `direct` (see [`super::direct_read`]). It has no
+/// bound `LIMIT`, which would make SQLite compile it again on every
+/// execution.
 pub async fn find_live(
     db: &impl ConnectionTrait,
+    direct: Option<&DirectReader>,
     id_hash: &str,
 ) -> Result<Option<(StoredSession, User)>, StoreError> {
-    let statement = FIND_LIVE.bind(db.get_database_backend(), vec![id_hash.into()]);
-    let rows = SessionUserRow::find_by_statement(statement).all(db).await?;
+    let rows = direct_read::or_else(
+        direct,
+        "session",
+        |connection| find_live_directly(connection, id_hash),
+        async {
+            let statement = FIND_LIVE.bind(db.get_database_backend(), vec![id_hash.into()]);
+            Ok(SessionUserRow::find_by_statement(statement).all(db).await?)
+        },
+    )
+    .await?;
     // A role name this version does not know grants nothing.
     let roles = Roles::new(
         rows.iter()
@@ -118,6 +131,49 @@ pub async fn find_live(
         },
         user,
     )))
+}
+
+/// The columns of [`FIND_LIVE`], in the order [`find_live_directly`] reads
+/// them (a test compares them with the statement's).
+#[cfg(test)]
+pub(super) const FIND_LIVE_COLUMNS: [&str; 10] = [
+    "csrf_token",
+    "expires_at",
+    "id",
+    "email",
+    "name",
+    "password_hash",
+    "job_role",
+    "language",
+    "time_zone",
+    "role",
+];
+
+/// [`FIND_LIVE`] on a direct SQLite connection: the same rows.
+pub(super) fn find_live_directly(
+    connection: &Connection,
+    id_hash: &str,
+) -> Result<Vec<SessionUserRow>, DirectReadError> {
+    let mut statement = connection.prepare_cached(FIND_LIVE.sqlite())?;
+    let mut rows = statement.query([id_hash])?;
+    let mut found = Vec::new();
+    while let Some(row) = rows.next()? {
+        found.push(SessionUserRow {
+            csrf_token: row.get(0)?,
+            expires_at: direct_read::timestamp(row, 1, "expires_at")?,
+            user: UserColumns {
+                id: direct_read::uuid(row, 2, "id")?,
+                email: row.get(3)?,
+                name: row.get(4)?,
+                password_hash: row.get(5)?,
+                job_role: row.get(6)?,
+                language: row.get(7)?,
+                time_zone: row.get(8)?,
+            },
+            role: row.get(9)?,
+        });
+    }
+    Ok(found)
 }
 
 pub async fn delete(db: &impl ConnectionTrait, id_hash: &str) -> Result<(), StoreError> {

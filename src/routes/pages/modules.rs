@@ -191,9 +191,13 @@ pub async fn show(
     let module = catalog.module(&id).ok_or(PageError::NotFound)?;
     context.insert("feedback_saved", &notice.feedback.is_some());
     context.insert("feedback_error", &notice.feedback_error);
-    let (done, feedback) =
-        crate::learning::journey::done_and_feedback(&state.db, identity.user.id, &module.id)
-            .await?;
+    let (done, feedback) = crate::learning::journey::done_and_feedback(
+        &state.db,
+        state.direct.as_ref(),
+        identity.user.id,
+        &module.id,
+    )
+    .await?;
     let (status, _) = crate::learning::progress::status_of(&catalog, &done, &module.id);
     context.insert("read", &done.read.contains(&module.id));
     context.insert("quiz_passed", &done.passed.contains(&module.id));
