@@ -3,6 +3,7 @@
 //! Data flows one way: content files -> catalog -> handlers -> templates;
 //! learner actions -> store -> competency model -> pages.
 
+pub mod access_log;
 pub mod accounts;
 pub mod analysis;
 pub mod auth;

@@ -13,6 +13,7 @@ use prometheus::{IntGauge, Registry};
 use tracing_actix_web::TracingLogger;
 use utoipa_actix_web::AppExt;
 
+use crate::access_log::AccessLog;
 use crate::auth::cookie::cookie_key;
 use crate::auth::identity;
 use crate::auth::password::PasswordHasher;
@@ -164,7 +165,7 @@ impl Application {
                 .wrap(prometheus.clone())
                 .wrap(Compress::default())
                 .wrap(security_headers())
-                .wrap(TracingLogger::default())
+                .wrap(TracingLogger::<AccessLog>::new())
                 .into_utoipa_app()
                 // Before the API scope, which would otherwise claim the path.
                 .map(|app| app.service(openapi_document))

@@ -2,6 +2,8 @@
 //! (tracing-actix-web's root span); passwords, tokens and cookies are never
 //! logged (they live in types that do not print, and headers are not logged).
 
+use std::io::IsTerminal;
+
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::format::FmtSpan;
 
@@ -13,6 +15,9 @@ pub fn init(format: LogFormat) {
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // Colours only for a person at a terminal, not escape codes in a
+        // log file or journal.
+        .with_ansi(std::io::stderr().is_terminal())
         // One line per finished request (its span closing), with the request id,
         // route, status and time taken: the access log.
         .with_span_events(FmtSpan::CLOSE);
