@@ -109,7 +109,12 @@ async fn two_servers_migrating_a_fresh_database_at_once_both_succeed() {
             .unwrap()
             .try_get::<i64>("", "n")
             .unwrap();
-        assert_eq!(applied, 7, "{backend:?}: every migration applied once");
+        let all = <migrations::Migrator as migrations::MigratorTrait>::migrations().len();
+        assert_eq!(
+            usize::try_from(applied).unwrap(),
+            all,
+            "{backend:?}: every migration applied once"
+        );
     }
 }
 
