@@ -9,9 +9,42 @@ use tracing_subscriber::fmt::format::FmtSpan;
 
 use crate::cli::LogFormat;
 
+/// What is logged when `RUST_LOG` is not set (or cannot be read).
+const DEFAULT_FILTER: &str = "info,sqlx=warn,sea_orm=warn,actix_server=warn";
+
+/// Log lines a client can cause at will, kept out of the log whatever
+/// `RUST_LOG` says unless it names their crate:
+/// - actix-http logs every malformed request or broken-off connection at
+///   ERROR ("stream error: request parse error: …") after answering it 400
+///   or closing it. Off, so that ERROR means something in this server went
+///   wrong; `RUST_LOG=info,actix_http=trace` shows them again.
+/// - actix-web-prom warns when a request that matched a route has no path
+///   parameters to label it with (a wrong method, for one); the metric is
+///   still counted under the route's pattern.
+const CLIENT_CAUSED: [(&str, &str); 2] = [
+    ("actix_http", "actix_http::h1::dispatcher=off"),
+    ("actix_web_prom", "actix_web_prom=error"),
+];
+
+/// The filter for a `RUST_LOG` value (None when it is not set).
+fn filter(rust_log: Option<&str>) -> EnvFilter {
+    let mut filter = rust_log
+        .and_then(|value| EnvFilter::try_new(value).ok())
+        .unwrap_or_else(|| EnvFilter::new(DEFAULT_FILTER));
+    for (crate_name, directive) in CLIENT_CAUSED {
+        if rust_log.is_some_and(|value| value.contains(crate_name)) {
+            continue;
+        }
+        if let Ok(directive) = directive.parse() {
+            filter = filter.add_directive(directive);
+        }
+    }
+    filter
+}
+
 pub fn init(format: LogFormat) {
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,actix_server=warn"));
+    let rust_log = std::env::var(EnvFilter::DEFAULT_ENV).ok();
+    let filter = filter(rust_log.as_deref());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -30,4 +63,44 @@ pub fn init(format: LogFormat) {
             .try_init(),
         LogFormat::Text => builder.try_init(),
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::filter;
+
+    #[test]
+    fn client_caused_lines_stay_out_unless_rust_log_names_their_crate() {
+        for rust_log in [
+            None,
+            Some("warn"),
+            Some("debug,salesdojo=trace"),
+            Some("salesdojo=loud"),
+        ] {
+            let shown = filter(rust_log).to_string();
+            assert!(
+                shown.contains("actix_http::h1::dispatcher=off"),
+                "{rust_log:?}: {shown}"
+            );
+            assert!(
+                shown.contains("actix_web_prom=error"),
+                "{rust_log:?}: {shown}"
+            );
+        }
+        let shown = filter(Some("info,actix_http=trace")).to_string();
+        assert!(!shown.contains("actix_http::h1::dispatcher=off"), "{shown}");
+        assert!(shown.contains("actix_http=trace"), "{shown}");
+    }
+
+    #[test]
+    fn rust_log_replaces_the_default_and_a_bad_one_falls_back_to_it() {
+        let shown = filter(Some("warn")).to_string();
+        assert!(
+            shown.contains("warn") && !shown.contains("sqlx=warn"),
+            "{shown}"
+        );
+        let shown = filter(Some("salesdojo=loud")).to_string();
+        assert!(shown.contains("sqlx=warn"), "{shown}");
+        assert!(filter(None).to_string().contains("sea_orm=warn"));
+    }
 }
