@@ -41,9 +41,9 @@ impl FixedSql {
         }
     }
 
-    /// The SQL text for SQLite or PostgreSQL (None for other backends), to
-    /// run with another driver; its placeholders are `?` on SQLite.
-    pub fn text(&self, backend: DbBackend) -> Option<&str> {
+    /// The SQL text for SQLite or PostgreSQL, rendered once (None for other
+    /// backends).
+    fn text(&self, backend: DbBackend) -> Option<&str> {
         match backend {
             DbBackend::Sqlite => Some(self.sqlite()),
             DbBackend::Postgres => Some(self.postgres.get_or_init(|| self.render(backend))),
@@ -51,7 +51,8 @@ impl FixedSql {
         }
     }
 
-    /// The SQL text for SQLite.
+    /// The SQL text for SQLite (`?` placeholders), rendered once: what the
+    /// direct reads (`store::direct_read`) prepare.
     pub fn sqlite(&self) -> &str {
         self.sqlite.get_or_init(|| self.render(DbBackend::Sqlite))
     }

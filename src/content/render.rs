@@ -91,19 +91,18 @@ fn is_plain(event: &Event<'_>) -> bool {
         Event::Text(_) | Event::Code(_) | Event::SoftBreak | Event::HardBreak | Event::Rule => true,
         // Every end closes a start that was checked.
         Event::End(_) => true,
-        Event::Start(tag) => match tag {
+        Event::Start(
             Tag::Paragraph
             | Tag::Emphasis
             | Tag::Strong
             | Tag::Strikethrough
             | Tag::List(_)
             | Tag::Item
-            | Tag::BlockQuote(_) => true,
-            Tag::Heading {
-                id, classes, attrs, ..
-            } => id.is_none() && classes.is_empty() && attrs.is_empty(),
-            _ => false,
-        },
+            | Tag::BlockQuote(_),
+        ) => true,
+        Event::Start(Tag::Heading {
+            id, classes, attrs, ..
+        }) => id.is_none() && classes.is_empty() && attrs.is_empty(),
         _ => false,
     }
 }
