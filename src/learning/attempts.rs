@@ -14,9 +14,9 @@ use super::{LearningError, from_json, rfc3339, to_json};
 use crate::competency::{Source, item_key};
 use crate::content::{Catalog, CatalogModule, CatalogQuiz, QuestionKind, RenderedQuestion};
 use crate::store::attempts::{self, AttemptRow, NewAttempt, Submission};
-use crate::store::current_evidence;
 use crate::store::evidence::{self, NewEvidence};
 use crate::store::users::User;
+use crate::store::write_tx::WriteTx;
 use crate::store::{StoreError, now, progress};
 
 /// What is kept of each question's result (the HTML is rendered from the
@@ -129,7 +129,7 @@ pub fn quiz_of(module: &CatalogModule) -> Result<&CatalogQuiz, LearningError> {
 /// Questions of this quiz the learner answered fully right last time
 /// (their current evidence), so a draw can favour the others.
 async fn mastered_questions(
-    db: &impl ConnectionTrait,
+    db: &impl WriteTx,
     user_id: Uuid,
     module_id: &str,
     quiz: &CatalogQuiz,
@@ -140,7 +140,7 @@ async fn mastered_questions(
         .iter()
         .map(|q| q.competency.clone())
         .collect();
-    let current = current_evidence::of_learner(db, user_id, Some(&competencies)).await?;
+    let current = db.current_evidence(user_id, &competencies).await?;
     let prefix = format!("{}/", module_id);
     let mut mastered = HashSet::new();
     for row in &current {
@@ -171,49 +171,21 @@ pub async fn start(
     language: &str,
 ) -> Result<(AttemptRow, bool), LearningError> {
     let quiz = quiz_of(module)?;
-    if let Some(open) = attempts::open_for_module(db, user_id, &module.id).await? {
-        let shown: Vec<ShownQuestion> = from_json(&open.questions, "attempt questions")?;
-        let bank = &quiz.questions.default;
-        if shown.iter().all(|q| bank.iter().any(|b| b.id == q.id)) {
-            return Ok((open, false));
-        }
+    // On SQLite the reads and the insert run as one transaction on the
+    // direct writer; otherwise as separate statements through sqlx, with
+    // the unique index settling a race between two starts.
+    let mut turn = crate::store::write_turn::take(db).await;
+    if let Some(started) = turn
+        .try_direct("attempt start", async |tx| {
+            begin_attempt(tx, module, quiz, user_id, language).await
+        })
+        .await
+    {
+        return started;
     }
-    let earlier = attempts::tally(db, user_id, &module.id).await?;
-    if quiz.attempts > 0 && earlier.count >= quiz.attempts {
-        return Err(LearningError::Conflict(format!(
-            "you have used all {} attempts at the quiz of `{}` (best score {:.0}%); ask your manager or a trainer if you need another",
-            quiz.attempts,
-            module.id,
-            earlier.best_score * 100.0
-        )));
-    }
-    let mastered = mastered_questions(db, user_id, &module.id, quiz).await?;
-    let mut rng = fastrand::Rng::new();
-    let shown = quiz::build_attempt(
-        &quiz.questions.default,
-        &QuizRules::from(quiz),
-        &mastered,
-        &mut rng,
-    );
-    let number = earlier.last_number + 1;
-    let turn = crate::store::write_turn::take(db).await;
-    let inserted = attempts::insert(
-        db,
-        NewAttempt {
-            user_id,
-            module_id: module.id.clone(),
-            number,
-            language: language.to_owned(),
-            questions_json: to_json(&shown)?,
-            started_at: now(),
-        },
-    )
-    .await;
-    drop(turn);
-    match inserted {
-        Ok(row) => Ok((row, true)),
+    match begin_attempt(db, module, quiz, user_id, language).await {
         // Another request started an attempt at the same moment: use that one.
-        Err(error) if error.is_unique_violation() => {
+        Err(LearningError::Store(error)) if error.is_unique_violation() => {
             attempts::open_for_module(db, user_id, &module.id)
                 .await?
                 .map(|a| (a, false))
@@ -224,8 +196,52 @@ pub async fn start(
                     )
                 })
         }
-        Err(error) => Err(error.into()),
+        other => other,
     }
+}
+
+/// [`start`] through `tx`: the open attempt if it still fits the quiz,
+/// else a new one if attempts are left.
+async fn begin_attempt(
+    tx: &impl WriteTx,
+    module: &CatalogModule,
+    quiz: &CatalogQuiz,
+    user_id: Uuid,
+    language: &str,
+) -> Result<(AttemptRow, bool), LearningError> {
+    if let Some(open) = tx.open_attempt(user_id, &module.id).await? {
+        let shown: Vec<ShownQuestion> = from_json(&open.questions, "attempt questions")?;
+        let bank = &quiz.questions.default;
+        if shown.iter().all(|q| bank.iter().any(|b| b.id == q.id)) {
+            return Ok((open, false));
+        }
+    }
+    let earlier = tx.attempt_tally(user_id, &module.id).await?;
+    if quiz.attempts > 0 && earlier.count >= quiz.attempts {
+        return Err(LearningError::Conflict(format!(
+            "you have used all {} attempts at the quiz of `{}` (best score {:.0}%); ask your manager or a trainer if you need another",
+            quiz.attempts,
+            module.id,
+            earlier.best_score * 100.0
+        )));
+    }
+    let mastered = mastered_questions(tx, user_id, &module.id, quiz).await?;
+    let mut rng = fastrand::Rng::new();
+    let shown = quiz::build_attempt(
+        &quiz.questions.default,
+        &QuizRules::from(quiz),
+        &mastered,
+        &mut rng,
+    );
+    let new = NewAttempt {
+        user_id,
+        module_id: module.id.clone(),
+        number: earlier.last_number + 1,
+        language: language.to_owned(),
+        questions_json: to_json(&shown)?,
+        started_at: now(),
+    };
+    Ok((attempts::insert(tx, new).await?, true))
 }
 
 /// Loads an attempt the viewer may see, with their access.
@@ -312,8 +328,6 @@ pub async fn submit(
         })
         .collect();
 
-    let _turn = crate::store::write_turn::take(db).await;
-    let tx = db.begin().await.map_err(StoreError::from)?;
     let submission = Submission {
         submitted_at,
         duration_seconds: duration,
@@ -331,41 +345,72 @@ pub async fn submit(
         passed: Some(outcome.passed),
         ..row.clone()
     };
-    let landed = attempts::submit(&tx, row.id, submission).await?;
-    if landed {
-        evidence::record(&tx, row.user_id, evidence_rows, submitted_at).await?;
-        crate::review::cards::create_from_quiz(
-            &tx,
-            scheduler,
-            row.user_id,
-            module,
-            &stored,
-            submitted_at,
-        )
-        .await?;
-        if outcome.passed {
-            let read = progress::completions(&tx, row.user_id)
-                .await?
-                .contains_key(&module.id);
-            if read {
-                progress::complete_assignments(
-                    &tx,
-                    row.user_id,
-                    &[module.id.clone()].into(),
-                    submitted_at,
-                )
-                .await?;
-            }
+    let landing = Landing {
+        scheduler,
+        attempt: &row,
+        module,
+        submission,
+        evidence: evidence_rows,
+        stored: &stored,
+    };
+    let mut turn = crate::store::write_turn::take(db).await;
+    let landed = match turn
+        .try_direct("quiz submission", async |tx| landing.write(tx).await)
+        .await
+    {
+        Some(landed) => landed?,
+        None => {
+            let tx = db.begin().await.map_err(StoreError::from)?;
+            let landed = landing.write(&tx).await?;
+            tx.commit().await.map_err(StoreError::from)?;
+            landed
         }
-        tx.commit().await.map_err(StoreError::from)?;
-    } else {
+    };
+    drop(turn);
+    if !landed {
         // Submitted meanwhile by another request: that result stands.
-        tx.rollback().await.map_err(StoreError::from)?;
         return attempts::find(db, row.id)
             .await?
             .ok_or_else(|| LearningError::NotFound(format!("attempt {} is gone", row.id)));
     }
     Ok(submitted)
+}
+
+/// What a submission writes, in one transaction: the attempt's result,
+/// its evidence, new review cards, and the assignments it completes.
+struct Landing<'a> {
+    scheduler: &'a crate::review::scheduler::Scheduler,
+    attempt: &'a AttemptRow,
+    module: &'a CatalogModule,
+    submission: Submission,
+    evidence: Vec<NewEvidence>,
+    stored: &'a [StoredQuestion],
+}
+
+impl Landing<'_> {
+    /// Writes it all in `tx`; false, with nothing written, when the attempt
+    /// has been submitted already.
+    async fn write(&self, tx: &impl WriteTx) -> Result<bool, StoreError> {
+        let (user_id, at) = (self.attempt.user_id, self.submission.submitted_at);
+        if !attempts::submit(tx, self.attempt.id, self.submission.clone()).await? {
+            return Ok(false);
+        }
+        evidence::record(tx, user_id, self.evidence.clone(), at).await?;
+        crate::review::cards::create_from_quiz(
+            tx,
+            self.scheduler,
+            user_id,
+            self.module,
+            self.stored,
+            at,
+        )
+        .await?;
+        if self.submission.passed && tx.completions(user_id).await?.contains_key(&self.module.id) {
+            progress::complete_assignments(tx, user_id, &[self.module.id.clone()].into(), at)
+                .await?;
+        }
+        Ok(true)
+    }
 }
 
 pub(crate) fn kind_name(kind: QuestionKind) -> String {

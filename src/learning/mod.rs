@@ -38,6 +38,15 @@ pub enum LearningError {
     Store(#[from] StoreError),
 }
 
+impl crate::store::direct_write::WriteError for LearningError {
+    fn store_error(&self) -> Option<&StoreError> {
+        match self {
+            Self::Store(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
 impl From<sea_orm::DbErr> for LearningError {
     fn from(error: sea_orm::DbErr) -> Self {
         Self::Store(StoreError::from(error))

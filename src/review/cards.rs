@@ -68,7 +68,7 @@ fn schedule_of(state: &CardState) -> Schedule {
 /// Makes a card for every question of a submitted attempt that has none
 /// yet, its first rating from that answer. Call in the attempt's transaction.
 pub(crate) async fn create_from_quiz(
-    db: &impl ConnectionTrait,
+    db: &impl crate::store::write_tx::WriteTx,
     scheduler: &Scheduler,
     user_id: Uuid,
     module: &CatalogModule,
@@ -79,7 +79,8 @@ pub(crate) async fn create_from_quiz(
         return Ok(0);
     };
     let bank = bank_index(&quiz.questions.default);
-    let existing: HashSet<String> = review_cards::of_questions(db, user_id, &module.id)
+    let existing: HashSet<String> = db
+        .review_cards_of_module(user_id, &module.id)
         .await?
         .into_iter()
         .map(|c| c.question_id)

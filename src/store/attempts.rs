@@ -6,8 +6,7 @@ use std::collections::BTreeSet;
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -88,6 +87,7 @@ pub async fn tally(
         }))
 }
 
+#[derive(Debug, Clone)]
 pub struct NewAttempt {
     pub user_id: Uuid,
     pub module_id: String,
@@ -98,27 +98,33 @@ pub struct NewAttempt {
 }
 
 /// Stores a started attempt. Two attempts with the same number break the
-/// unique index: the caller sees [`StoreError::is_unique_violation`].
-pub async fn insert(db: &impl ConnectionTrait, new: NewAttempt) -> Result<AttemptRow, StoreError> {
-    Ok(quiz_attempt::ActiveModel {
-        id: Set(new_id()),
-        user_id: Set(new.user_id),
-        module_id: Set(new.module_id),
-        number: Set(new.number),
-        language: Set(new.language),
-        questions: Set(new.questions_json),
-        started_at: Set(new.started_at),
-        submitted_at: Set(None),
-        duration_seconds: Set(None),
-        answers: Set(None),
-        result: Set(None),
-        score: Set(None),
-        passed: Set(None),
-    }
-    .insert(db)
-    .await?)
+/// unique index: through sqlx, the caller sees [`StoreError::is_unique_violation`].
+pub async fn insert(
+    db: &impl super::write_tx::WriteTx,
+    new: NewAttempt,
+) -> Result<AttemptRow, StoreError> {
+    let row = AttemptRow {
+        id: new_id(),
+        user_id: new.user_id,
+        module_id: new.module_id,
+        number: new.number,
+        language: new.language,
+        questions: new.questions_json,
+        started_at: new.started_at,
+        submitted_at: None,
+        duration_seconds: None,
+        answers: None,
+        result: None,
+        score: None,
+        passed: None,
+    };
+    let statement = quiz_attempt::Entity::insert(quiz_attempt::ActiveModel::from(row.clone()))
+        .build(db.backend());
+    db.execute(statement).await?;
+    Ok(row)
 }
 
+#[derive(Debug, Clone)]
 pub struct Submission {
     pub submitted_at: OffsetDateTime,
     pub duration_seconds: i32,
@@ -132,11 +138,11 @@ pub struct Submission {
 /// (and nothing written) when it already has been. As the first write of a
 /// transaction, this row lock also orders concurrent submissions.
 pub async fn submit(
-    db: &impl ConnectionTrait,
+    db: &impl super::write_tx::WriteTx,
     id: Uuid,
     submission: Submission,
 ) -> Result<bool, StoreError> {
-    let updated = quiz_attempt::Entity::update_many()
+    let statement = quiz_attempt::Entity::update_many()
         .col_expr(
             quiz_attempt::Column::SubmittedAt,
             Expr::value(submission.submitted_at),
@@ -157,9 +163,8 @@ pub async fn submit(
         .col_expr(quiz_attempt::Column::Passed, Expr::value(submission.passed))
         .filter(quiz_attempt::Column::Id.eq(id))
         .filter(quiz_attempt::Column::SubmittedAt.is_null())
-        .exec(db)
-        .await?;
-    Ok(updated.rows_affected == 1)
+        .build(db.backend());
+    Ok(db.execute(statement).await? == 1)
 }
 
 /// The learner's latest submitted attempts, any module, newest first.

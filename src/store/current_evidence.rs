@@ -9,10 +9,13 @@
 use std::collections::{BTreeSet, HashSet};
 
 use sea_orm::sea_query::{OnConflict, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Set,
+};
 use uuid::Uuid;
 
 use super::entities::{current_evidence, evidence};
+use super::write_tx::WriteTx;
 use super::{StoreError, evidence as history};
 use crate::competency::{self, Evidence};
 
@@ -58,12 +61,12 @@ pub async fn of_learner(
 /// must include every competency of `added`. Call in the transaction that
 /// inserted `added`, with the learner locked ([`super::standings::lock_learner`]).
 pub async fn advance(
-    db: &impl ConnectionTrait,
+    db: &impl WriteTx,
     user_id: Uuid,
     added: &[Evidence],
     competencies: &BTreeSet<String>,
 ) -> Result<Vec<Evidence>, StoreError> {
-    let stored = of_learner(db, user_id, Some(competencies)).await?;
+    let stored = db.current_evidence(user_id, competencies).await?;
     let stored_ids: HashSet<Uuid> = stored.iter().map(|row| row.id).collect();
     let current: Vec<Evidence> = competency::current_evidence(stored.iter().chain(added))
         .into_iter()
@@ -108,11 +111,7 @@ pub async fn learners_to_fill(db: &impl ConnectionTrait) -> Result<Vec<Uuid>, St
         .await?)
 }
 
-async fn upsert(
-    db: &impl ConnectionTrait,
-    user_id: Uuid,
-    rows: &[&Evidence],
-) -> Result<(), StoreError> {
+async fn upsert(db: &impl WriteTx, user_id: Uuid, rows: &[&Evidence]) -> Result<(), StoreError> {
     for chunk in rows.chunks(CHUNK) {
         let models = chunk.iter().map(|row| current_evidence::ActiveModel {
             user_id: Set(user_id),
@@ -120,7 +119,7 @@ async fn upsert(
             item_key: Set(item_key(row)),
             evidence_id: Set(row.id),
         });
-        current_evidence::Entity::insert_many(models)
+        let statement = current_evidence::Entity::insert_many(models)
             .on_conflict(
                 OnConflict::columns([
                     current_evidence::Column::UserId,
@@ -130,8 +129,8 @@ async fn upsert(
                 .update_column(current_evidence::Column::EvidenceId)
                 .to_owned(),
             )
-            .exec(db)
-            .await?;
+            .build(db.backend());
+        db.execute(statement).await?;
     }
     Ok(())
 }

@@ -3,11 +3,14 @@
 
 use std::collections::BTreeSet;
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QueryTrait, Set,
+};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::entities::evidence;
+use super::write_tx::WriteTx;
 use super::{StoreError, current_evidence, new_id, standings};
 use crate::competency::{Evidence, Source};
 
@@ -28,7 +31,7 @@ pub struct NewEvidence {
 /// transaction that stores the attempt, run, review or completion they come
 /// from.
 pub async fn record(
-    db: &impl ConnectionTrait,
+    db: &impl WriteTx,
     user_id: Uuid,
     rows: Vec<NewEvidence>,
     at: OffsetDateTime,
@@ -36,7 +39,7 @@ pub async fn record(
     if rows.is_empty() {
         return Ok(());
     }
-    standings::lock_learner(db, user_id).await?;
+    db.lock_learner(user_id).await?;
     let competencies: BTreeSet<String> = rows.iter().map(|row| row.competency.clone()).collect();
     let added: Vec<Evidence> = rows
         .into_iter()
@@ -65,7 +68,8 @@ pub async fn record(
         origin: Set(row.origin),
         recorded_at: Set(at),
     });
-    evidence::Entity::insert_many(models).exec(db).await?;
+    db.execute(evidence::Entity::insert_many(models).build(db.backend()))
+        .await?;
     let current = current_evidence::advance(db, user_id, &added, &competencies).await?;
     standings::refresh_from(db, user_id, &competencies, current, at).await?;
     Ok(())

@@ -5,6 +5,7 @@ pub mod attempts;
 pub mod backup;
 pub mod current_evidence;
 pub mod direct_read;
+pub mod direct_write;
 pub mod entities;
 pub mod evidence;
 pub mod feedback;
@@ -20,6 +21,7 @@ pub mod teams;
 pub mod tokens;
 pub mod users;
 pub mod write_turn;
+pub mod write_tx;
 
 use std::path::PathBuf;
 use std::str::FromStr;

@@ -355,7 +355,7 @@ pub async fn assignments(
 
 /// Closes the learner's open assignments of these modules (they are done).
 pub async fn complete_assignments(
-    db: &impl ConnectionTrait,
+    db: &impl super::write_tx::WriteTx,
     user_id: Uuid,
     modules: &BTreeSet<String>,
     at: OffsetDateTime,
@@ -363,7 +363,7 @@ pub async fn complete_assignments(
     if modules.is_empty() {
         return Ok(());
     }
-    assignment::Entity::update_many()
+    let statement = assignment::Entity::update_many()
         .col_expr(
             assignment::Column::CompletedAt,
             sea_orm::sea_query::Expr::value(at),
@@ -371,8 +371,8 @@ pub async fn complete_assignments(
         .filter(assignment::Column::UserId.eq(user_id))
         .filter(assignment::Column::ModuleId.is_in(modules.iter().cloned()))
         .filter(assignment::Column::CompletedAt.is_null())
-        .exec(db)
-        .await?;
+        .build(db.backend());
+    db.execute(statement).await?;
     Ok(())
 }
 

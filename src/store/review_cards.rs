@@ -3,7 +3,7 @@
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    QueryOrder, QuerySelect, QueryTrait, Set,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -63,7 +63,7 @@ pub async fn of_questions(
 
 /// Inserts new cards in one statement; returns how many were written.
 pub async fn insert_all(
-    db: &impl ConnectionTrait,
+    db: &impl super::write_tx::WriteTx,
     user_id: Uuid,
     cards: Vec<(NewCard, Schedule)>,
     at: OffsetDateTime,
@@ -91,9 +91,8 @@ pub async fn insert_all(
             due: Set(schedule.due),
             created_at: Set(at),
         });
-    Ok(review_card::Entity::insert_many(rows)
-        .exec_without_returning(db)
-        .await?)
+    let statement = review_card::Entity::insert_many(rows).build(db.backend());
+    db.execute(statement).await
 }
 
 /// Writes a card's new schedule, only if it still has the review time the

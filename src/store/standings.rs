@@ -8,12 +8,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use sea_orm::sea_query::{OnConflict, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait, Set,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::entities::{competency_standing, evidence, learner_standing, team_member, user};
+use super::write_tx::WriteTx;
 use super::{StoreError, now};
 use crate::competency::{self, ModelSettings};
 
@@ -31,7 +33,7 @@ pub struct Standing {
 
 /// The columns a [`Standing`] is read from: a heatmap reads 20,000 of
 /// them at a time, so only these are selected, and as a plain tuple.
-type StandingRow = (Uuid, String, i16, String, i32);
+pub(super) type StandingRow = (Uuid, String, i16, String, i32);
 
 fn select_standings() -> sea_orm::Select<competency_standing::Entity> {
     competency_standing::Entity::find().select_only().columns([
@@ -43,7 +45,9 @@ fn select_standings() -> sea_orm::Select<competency_standing::Entity> {
     ])
 }
 
-fn from_row((user_id, competency, level, mastery, evidence_count): StandingRow) -> Standing {
+pub(super) fn from_row(
+    (user_id, competency, level, mastery, evidence_count): StandingRow,
+) -> Standing {
     let mastery: BTreeMap<String, f64> = serde_json::from_str(&mastery).unwrap_or_else(|error| {
         tracing::warn!(user = %user_id, %competency, %error, "unreadable stored mastery; shown as none");
         BTreeMap::new()
@@ -94,7 +98,7 @@ pub async fn refresh(
 
 /// [`refresh`] from the learner's current rows in `competencies`, already read.
 pub async fn refresh_from(
-    db: &impl ConnectionTrait,
+    db: &impl WriteTx,
     user_id: Uuid,
     competencies: &BTreeSet<String>,
     mut history: Vec<crate::competency::Evidence>,
@@ -104,7 +108,7 @@ pub async fn refresh_from(
         return Ok(());
     }
     // Overdue review cards weaken their questions' results.
-    let cards = super::review_cards::all_of(db, user_id).await?;
+    let cards = db.review_cards(user_id).await?;
     crate::review::retention::apply(&mut history, &cards, at);
     let standings = competency::profile(
         &history,
@@ -127,7 +131,7 @@ pub async fn refresh_from(
             computed_at: Set(at),
         }
     });
-    competency_standing::Entity::insert_many(models)
+    let statement = competency_standing::Entity::insert_many(models)
         .on_conflict(
             OnConflict::columns([
                 competency_standing::Column::UserId,
@@ -141,8 +145,8 @@ pub async fn refresh_from(
             ])
             .to_owned(),
         )
-        .exec(db)
-        .await?;
+        .build(db.backend());
+    db.execute(statement).await?;
     write_learner_row(db, user_id, at).await
 }
 
@@ -159,11 +163,12 @@ struct StoredStanding {
 /// per-competency standings (call after changing those, in the same
 /// transaction).
 async fn write_learner_row(
-    db: &impl ConnectionTrait,
+    db: &impl WriteTx,
     user_id: Uuid,
     at: OffsetDateTime,
 ) -> Result<(), StoreError> {
-    let stored: Vec<StoredStanding> = of_user(db, user_id)
+    let stored: Vec<StoredStanding> = db
+        .standings(user_id)
         .await?
         .into_iter()
         .map(|s| StoredStanding {
@@ -174,7 +179,7 @@ async fn write_learner_row(
         })
         .collect();
     let document = serde_json::to_string(&stored).unwrap_or_else(|_| "[]".to_owned());
-    learner_standing::Entity::insert(learner_standing::ActiveModel {
+    let statement = learner_standing::Entity::insert(learner_standing::ActiveModel {
         user_id: Set(user_id),
         standings: Set(document),
         computed_at: Set(at),
@@ -187,8 +192,8 @@ async fn write_learner_row(
             ])
             .to_owned(),
     )
-    .exec(db)
-    .await?;
+    .build(db.backend());
+    db.execute(statement).await?;
     Ok(())
 }
 
