@@ -679,6 +679,22 @@ async fn run(backend: Backend, binary: &Path) -> Option<Outcome> {
             println!("    {n} x {error}");
         }
     }
+    // Warnings the server logged, such as a direct SQLite write that fell
+    // back to sqlx (which would mean the fast path is not what was measured).
+    let log = std::fs::read_to_string(&server.log).unwrap_or_default();
+    let warnings: Vec<&str> = log
+        .lines()
+        .filter(|line| line.contains(" WARN ") || line.contains(" ERROR "))
+        .collect();
+    println!(
+        "  server log: {} warning or error lines{}",
+        warnings.len(),
+        warnings
+            .iter()
+            .take(3)
+            .map(|line| format!("\n    {}", line.chars().take(200).collect::<String>()))
+            .collect::<String>()
+    );
     let check_ok = check(&database_url, &report.acknowledged).await;
     if let Some((admin, name)) = postgres {
         drop_postgres(&admin, &name).await;
