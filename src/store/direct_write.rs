@@ -411,6 +411,7 @@ impl WriteTx for DirectWriter {
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
+    use std::path::PathBuf;
 
     use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
 
@@ -657,11 +658,9 @@ mod tests {
         (user.id, attempt.id)
     }
 
-    /// The same writes through the direct writer and through a sqlx
-    /// transaction leave the same rows, and the direct path completes
-    /// without falling back.
-    #[tokio::test]
-    async fn writes_what_sqlx_writes() {
+    /// A new SQLite file in its own temporary folder, migrated: the folder,
+    /// the file and a pool.
+    async fn migrated_database() -> (PathBuf, PathBuf, DatabaseConnection) {
         let dir = std::env::temp_dir().join(format!("salesdojo-write-{}", Uuid::new_v4()));
         std::fs::create_dir_all(&dir).expect("a temporary directory");
         let file = dir.join("write.db");
@@ -669,6 +668,15 @@ mod tests {
             .await
             .expect("open the database");
         migrate(&db).await.expect("migrate");
+        (dir, file, db)
+    }
+
+    /// The same writes through the direct writer and through a sqlx
+    /// transaction leave the same rows, and the direct path completes
+    /// without falling back.
+    #[tokio::test]
+    async fn writes_what_sqlx_writes() {
+        let (dir, file, db) = migrated_database().await;
         let (direct_user, direct_attempt) = learner(&db, "direct@example.com").await;
         let (sqlx_user, sqlx_attempt) = learner(&db, "sqlx@example.com").await;
 
@@ -703,13 +711,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_failed_body_writes_nothing_and_the_writer_goes_on() {
-        let dir = std::env::temp_dir().join(format!("salesdojo-write-{}", Uuid::new_v4()));
-        std::fs::create_dir_all(&dir).expect("a temporary directory");
-        let file = dir.join("rollback.db");
-        let db = connect(&format!("sqlite://{}?mode=rwc", file.display()))
-            .await
-            .expect("open the database");
-        migrate(&db).await.expect("migrate");
+        let (dir, file, db) = migrated_database().await;
         let (user_id, attempt_id) = learner(&db, "lea@example.com").await;
         let writer = DirectWriter::open(&file).expect("open a direct writer");
         let failed: Result<(), StoreError> = writer
