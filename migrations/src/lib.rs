@@ -13,6 +13,7 @@ mod m20261124_000004_create_review_cards;
 mod m20261125_000005_add_card_fading;
 mod m20261125_000006_create_learner_standings;
 mod m20261126_000007_create_current_evidence;
+mod m20261127_000008_index_open_attempts;
 mod support;
 
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_add_card_fading::Migration),
             Box::new(m20261125_000006_create_learner_standings::Migration),
             Box::new(m20261126_000007_create_current_evidence::Migration),
+            Box::new(m20261127_000008_index_open_attempts::Migration),
         ]
     }
 }

@@ -43,7 +43,8 @@ pub struct CatalogModule {
     pub lesson_html: Localized<String>,
     /// Languages the lesson is written in, default first.
     pub languages: Vec<String>,
-    pub quiz: Option<CatalogQuiz>,
+    /// Shared, so a write can take it to the writer thread (`store::write_turn`).
+    pub quiz: Option<Arc<CatalogQuiz>>,
     pub roleplays: Vec<CatalogRolePlay>,
     pub dir: PathBuf,
     /// Files under media/, relative to the module folder (`media/a.svg`).
@@ -234,7 +235,7 @@ fn build_module(module: Module) -> CatalogModule {
         quiz: module
             .quiz
             .as_ref()
-            .map(|quiz| build_quiz(quiz, &main_competency, &links)),
+            .map(|quiz| Arc::new(build_quiz(quiz, &main_competency, &links))),
         roleplays: module
             .roleplays
             .into_iter()

@@ -2,6 +2,7 @@
 //! submit it once, and show it with its result in any language.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 use serde::{Deserialize, Serialize};
@@ -14,8 +15,12 @@ use super::{LearningError, from_json, rfc3339, to_json};
 use crate::competency::{Source, item_key};
 use crate::content::{Catalog, CatalogModule, CatalogQuiz, QuestionKind, RenderedQuestion};
 use crate::store::attempts::{self, AttemptRow, NewAttempt, Submission};
+use crate::store::direct_read::DirectReader;
+use crate::store::direct_write::DirectWriter;
 use crate::store::evidence::{self, NewEvidence};
+use crate::store::review_cards::{NewCard, Schedule};
 use crate::store::users::User;
+use crate::store::write_turn;
 use crate::store::write_tx::WriteTx;
 use crate::store::{StoreError, now, progress};
 
@@ -117,7 +122,7 @@ pub struct AttemptView {
     pub result: Option<ResultView>,
 }
 
-pub fn quiz_of(module: &CatalogModule) -> Result<&CatalogQuiz, LearningError> {
+pub fn quiz_of(module: &CatalogModule) -> Result<&Arc<CatalogQuiz>, LearningError> {
     module.quiz.as_ref().ok_or_else(|| {
         LearningError::NotFound(format!(
             "module `{}` has no quiz; its lesson is at GET /api/v1/modules/{}",
@@ -172,18 +177,20 @@ pub async fn start(
 ) -> Result<(AttemptRow, bool), LearningError> {
     let quiz = quiz_of(module)?;
     // On SQLite the reads and the insert run as one transaction on the
-    // direct writer; otherwise as separate statements through sqlx, with
+    // writer thread; otherwise as separate statements through sqlx, with
     // the unique index settling a race between two starts.
-    let mut turn = crate::store::write_turn::take(db).await;
-    if let Some(started) = turn
-        .try_direct("attempt start", async |tx| {
-            begin_attempt(tx, module, quiz, user_id, language).await
-        })
-        .await
-    {
+    let job = {
+        let (quiz, module_id, language) =
+            (Arc::clone(quiz), module.id.clone(), language.to_owned());
+        async move |tx: &DirectWriter| {
+            begin_attempt(tx, &module_id, &quiz, user_id, &language).await
+        }
+    };
+    if let Some(started) = write_turn::direct(db, "attempt start", job).await {
         return started;
     }
-    match begin_attempt(db, module, quiz, user_id, language).await {
+    let _turn = write_turn::take(db).await;
+    match begin_attempt(db, &module.id, quiz, user_id, language).await {
         // Another request started an attempt at the same moment: use that one.
         Err(LearningError::Store(error)) if error.is_unique_violation() => {
             attempts::open_for_module(db, user_id, &module.id)
@@ -204,28 +211,35 @@ pub async fn start(
 /// else a new one if attempts are left.
 async fn begin_attempt(
     tx: &impl WriteTx,
-    module: &CatalogModule,
+    module_id: &str,
     quiz: &CatalogQuiz,
     user_id: Uuid,
     language: &str,
 ) -> Result<(AttemptRow, bool), LearningError> {
-    if let Some(open) = tx.open_attempt(user_id, &module.id).await? {
+    if let Some(open) = tx.open_attempt(user_id, module_id).await? {
         let shown: Vec<ShownQuestion> = from_json(&open.questions, "attempt questions")?;
         let bank = &quiz.questions.default;
         if shown.iter().all(|q| bank.iter().any(|b| b.id == q.id)) {
             return Ok((open, false));
         }
     }
-    let earlier = tx.attempt_tally(user_id, &module.id).await?;
-    if quiz.attempts > 0 && earlier.count >= quiz.attempts {
-        return Err(LearningError::Conflict(format!(
-            "you have used all {} attempts at the quiz of `{}` (best score {:.0}%); ask your manager or a trainer if you need another",
-            quiz.attempts,
-            module.id,
-            earlier.best_score * 100.0
-        )));
-    }
-    let mastered = mastered_questions(tx, user_id, &module.id, quiz).await?;
+    // Only a limited quiz needs the count, read from every earlier attempt;
+    // the last number alone costs the same however many there are.
+    let last_number = if quiz.attempts > 0 {
+        let earlier = tx.attempt_tally(user_id, module_id).await?;
+        if earlier.count >= quiz.attempts {
+            return Err(LearningError::Conflict(format!(
+                "you have used all {} attempts at the quiz of `{}` (best score {:.0}%); ask your manager or a trainer if you need another",
+                quiz.attempts,
+                module_id,
+                earlier.best_score * 100.0
+            )));
+        }
+        earlier.last_number
+    } else {
+        tx.last_attempt_number(user_id, module_id).await?
+    };
+    let mastered = mastered_questions(tx, user_id, module_id, quiz).await?;
     let mut rng = fastrand::Rng::new();
     let shown = quiz::build_attempt(
         &quiz.questions.default,
@@ -235,8 +249,8 @@ async fn begin_attempt(
     );
     let new = NewAttempt {
         user_id,
-        module_id: module.id.clone(),
-        number: earlier.last_number + 1,
+        module_id: module_id.to_owned(),
+        number: last_number + 1,
         language: language.to_owned(),
         questions_json: to_json(&shown)?,
         started_at: now(),
@@ -244,15 +258,17 @@ async fn begin_attempt(
     Ok((attempts::insert(tx, new).await?, true))
 }
 
-/// Loads an attempt the viewer may see, with their access.
+/// Loads an attempt the viewer may see, with their access; on SQLite
+/// through `direct` when there is one.
 pub async fn load(
     db: &impl ConnectionTrait,
+    direct: Option<&DirectReader>,
     viewer: &User,
     raw_id: &str,
 ) -> Result<(AttemptRow, Access), LearningError> {
     let id = access::parse_id(raw_id, "an attempt")?;
     let not_found = || format!("there is no attempt {raw_id} that you can see");
-    let row = attempts::find(db, id)
+    let row = attempts::find_via(db, direct, id)
         .await?
         .ok_or_else(|| LearningError::NotFound(not_found()))?;
     let access = access::check(db, viewer, row.user_id, not_found).await?;
@@ -284,7 +300,7 @@ pub async fn submit(
             row.module_id
         ))
     })?;
-    let quiz = quiz_of(module)?;
+    let quiz: &CatalogQuiz = quiz_of(module)?;
     let shown: Vec<ShownQuestion> = from_json(&row.questions, "attempt questions")?;
     let bank = bank_index(&quiz.questions.default);
     if let Some(gone) = shown.iter().find(|q| !bank.contains_key(q.id.as_str())) {
@@ -345,28 +361,28 @@ pub async fn submit(
         passed: Some(outcome.passed),
         ..row.clone()
     };
-    let landing = Landing {
-        scheduler,
-        attempt: &row,
-        module,
+    let landing = Arc::new(Landing {
+        attempt_id: row.id,
+        user_id: row.user_id,
+        module_id: module.id.clone(),
+        cards: crate::review::cards::quiz_cards(scheduler, module, &stored, submitted_at),
         submission,
         evidence: evidence_rows,
-        stored: &stored,
+    });
+    let job = {
+        let landing = Arc::clone(&landing);
+        async move |tx: &DirectWriter| landing.write(tx).await
     };
-    let mut turn = crate::store::write_turn::take(db).await;
-    let landed = match turn
-        .try_direct("quiz submission", async |tx| landing.write(tx).await)
-        .await
-    {
+    let landed = match write_turn::direct(db, "quiz submission", job).await {
         Some(landed) => landed?,
         None => {
+            let _turn = write_turn::take(db).await;
             let tx = db.begin().await.map_err(StoreError::from)?;
             let landed = landing.write(&tx).await?;
             tx.commit().await.map_err(StoreError::from)?;
             landed
         }
     };
-    drop(turn);
     if !landed {
         // Submitted meanwhile by another request: that result stands.
         return attempts::find(db, row.id)
@@ -378,35 +394,31 @@ pub async fn submit(
 
 /// What a submission writes, in one transaction: the attempt's result,
 /// its evidence, new review cards, and the assignments it completes.
-struct Landing<'a> {
-    scheduler: &'a crate::review::scheduler::Scheduler,
-    attempt: &'a AttemptRow,
-    module: &'a CatalogModule,
+/// Owned, so that it can go to the writer thread and, should the direct
+/// write fail, be written again through sqlx.
+struct Landing {
+    attempt_id: Uuid,
+    user_id: Uuid,
+    module_id: String,
     submission: Submission,
     evidence: Vec<NewEvidence>,
-    stored: &'a [StoredQuestion],
+    /// A card for every answered question; only those of questions with
+    /// no card yet are stored.
+    cards: Vec<(NewCard, Schedule)>,
 }
 
-impl Landing<'_> {
+impl Landing {
     /// Writes it all in `tx`; false, with nothing written, when the attempt
     /// has been submitted already.
     async fn write(&self, tx: &impl WriteTx) -> Result<bool, StoreError> {
-        let (user_id, at) = (self.attempt.user_id, self.submission.submitted_at);
-        if !attempts::submit(tx, self.attempt.id, self.submission.clone()).await? {
+        let (user_id, at) = (self.user_id, self.submission.submitted_at);
+        if !attempts::submit(tx, self.attempt_id, self.submission.clone()).await? {
             return Ok(false);
         }
         evidence::record(tx, user_id, self.evidence.clone(), at).await?;
-        crate::review::cards::create_from_quiz(
-            tx,
-            self.scheduler,
-            user_id,
-            self.module,
-            self.stored,
-            at,
-        )
-        .await?;
-        if self.submission.passed && tx.completions(user_id).await?.contains_key(&self.module.id) {
-            progress::complete_assignments(tx, user_id, &[self.module.id.clone()].into(), at)
+        crate::review::cards::add_quiz_cards(tx, user_id, &self.module_id, &self.cards, at).await?;
+        if self.submission.passed && tx.completions(user_id).await?.contains_key(&self.module_id) {
+            progress::complete_assignments(tx, user_id, &[self.module_id.clone()].into(), at)
                 .await?;
         }
         Ok(true)

@@ -65,48 +65,59 @@ fn schedule_of(state: &CardState) -> Schedule {
     }
 }
 
-/// Makes a card for every question of a submitted attempt that has none
-/// yet, its first rating from that answer. Call in the attempt's transaction.
-pub(crate) async fn create_from_quiz(
-    db: &impl crate::store::write_tx::WriteTx,
+/// The card each answered question of a submitted attempt would get, its
+/// first rating from that answer. Worked out before the attempt's
+/// transaction, which keeps only those of questions with no card yet
+/// ([`add_quiz_cards`]).
+pub(crate) fn quiz_cards(
     scheduler: &Scheduler,
-    user_id: Uuid,
     module: &CatalogModule,
     results: &[StoredQuestion],
     at: OffsetDateTime,
-) -> Result<usize, StoreError> {
+) -> Vec<(NewCard, Schedule)> {
     let Some(quiz) = &module.quiz else {
-        return Ok(0);
+        return Vec::new();
     };
     let bank = bank_index(&quiz.questions.default);
-    let existing: HashSet<String> = db
-        .review_cards_of_module(user_id, &module.id)
-        .await?
-        .into_iter()
-        .map(|c| c.question_id)
-        .collect();
-    let mut cards = Vec::new();
-    for result in results {
-        if existing.contains(&result.id) {
-            continue;
-        }
-        let Some(question) = bank.get(result.id.as_str()) else {
-            continue;
-        };
-        let state = scheduler.review(None, rating_for(result.score), at);
-        cards.push((
-            NewCard {
-                module_id: module.id.clone(),
-                question_id: result.id.clone(),
-                competency: question.competency.clone(),
-                level: i16::try_from(module.level).unwrap_or(1),
-                weight: f64::from(question.weight),
-            },
-            schedule_of(&state),
-        ));
+    results
+        .iter()
+        .filter_map(|result| {
+            let question = bank.get(result.id.as_str())?;
+            let state = scheduler.review(None, rating_for(result.score), at);
+            Some((
+                NewCard {
+                    module_id: module.id.clone(),
+                    question_id: result.id.clone(),
+                    competency: question.competency.clone(),
+                    level: i16::try_from(module.level).unwrap_or(1),
+                    weight: f64::from(question.weight),
+                },
+                schedule_of(&state),
+            ))
+        })
+        .collect()
+}
+
+/// Stores those of `cards` (from [`quiz_cards`], all of one module) whose
+/// question has no card yet. Call in the attempt's transaction.
+pub(crate) async fn add_quiz_cards(
+    db: &impl crate::store::write_tx::WriteTx,
+    user_id: Uuid,
+    module_id: &str,
+    cards: &[(NewCard, Schedule)],
+    at: OffsetDateTime,
+) -> Result<usize, StoreError> {
+    if cards.is_empty() {
+        return Ok(0);
     }
-    let created = cards.len();
-    review_cards::insert_all(db, user_id, cards, at).await?;
+    let existing = db.carded_questions(user_id, module_id).await?;
+    let new: Vec<(NewCard, Schedule)> = cards
+        .iter()
+        .filter(|(card, _)| !existing.contains(&card.question_id))
+        .cloned()
+        .collect();
+    let created = new.len();
+    review_cards::insert_all(db, user_id, new, at).await?;
     Ok(created)
 }
 

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use rusqlite::{Connection, Row};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
@@ -11,6 +12,9 @@ use sea_orm::{
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use super::direct_read::{
+    self, DirectReadError, DirectReader, optional_timestamp, timestamp, uuid,
+};
 use super::entities::quiz_attempt;
 use super::first_row::first_row;
 use super::{StoreError, new_id};
@@ -19,6 +23,55 @@ pub use quiz_attempt::Model as AttemptRow;
 
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<AttemptRow>, StoreError> {
     first_row(db, quiz_attempt::Entity::find_by_id(id)).await
+}
+
+/// [`find`], on SQLite through `direct` (see [`super::direct_read`]):
+/// every submission looks its attempt up first.
+pub async fn find_via(
+    db: &impl ConnectionTrait,
+    direct: Option<&DirectReader>,
+    id: Uuid,
+) -> Result<Option<AttemptRow>, StoreError> {
+    direct_read::or_else(
+        direct,
+        "attempt",
+        |connection| find_directly(connection, id),
+        find(db, id),
+    )
+    .await
+}
+
+fn find_directly(connection: &Connection, id: Uuid) -> Result<Option<AttemptRow>, DirectReadError> {
+    let sql = format!("SELECT {ATTEMPT_COLUMNS} FROM quiz_attempts WHERE id = ?1");
+    let mut statement = connection.prepare_cached(&sql)?;
+    let mut rows = statement.query([id.as_bytes().as_slice()])?;
+    match rows.next()? {
+        Some(row) => Ok(Some(read_attempt(row)?)),
+        None => Ok(None),
+    }
+}
+
+/// The columns of an attempt, in [`read_attempt`]'s order.
+pub(super) const ATTEMPT_COLUMNS: &str = "id, user_id, module_id, number, language, questions, \
+     started_at, submitted_at, duration_seconds, answers, result, score, passed";
+
+/// An attempt from a row of [`ATTEMPT_COLUMNS`], read as sqlx wrote it.
+pub(super) fn read_attempt(row: &Row<'_>) -> Result<AttemptRow, DirectReadError> {
+    Ok(AttemptRow {
+        id: uuid(row, 0, "id")?,
+        user_id: uuid(row, 1, "user_id")?,
+        module_id: row.get(2)?,
+        number: row.get(3)?,
+        language: row.get(4)?,
+        questions: row.get(5)?,
+        started_at: timestamp(row, 6, "started_at")?,
+        submitted_at: optional_timestamp(row, 7, "submitted_at")?,
+        duration_seconds: row.get(8)?,
+        answers: row.get(9)?,
+        result: row.get(10)?,
+        score: row.get(11)?,
+        passed: row.get(12)?,
+    })
 }
 
 /// The learner's attempts at one module's quiz, first attempt first.
@@ -85,6 +138,25 @@ pub async fn tally(
             last_number: last_number.unwrap_or(0),
             best_score: best_score.unwrap_or(0.0),
         }))
+}
+
+/// The number of the learner's latest attempt at a module's quiz, 0 if
+/// none. Unlike [`tally`], it costs the same however many attempts there
+/// are (the largest number is read from the index).
+pub async fn last_number(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    module_id: &str,
+) -> Result<i32, StoreError> {
+    let rows: Vec<Option<i32>> = quiz_attempt::Entity::find()
+        .select_only()
+        .column_as(quiz_attempt::Column::Number.max(), "last_number")
+        .filter(quiz_attempt::Column::UserId.eq(user_id))
+        .filter(quiz_attempt::Column::ModuleId.eq(module_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().flatten().next().unwrap_or(0))
 }
 
 #[derive(Debug, Clone)]

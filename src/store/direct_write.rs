@@ -1,4 +1,4 @@
-//! Write transactions that run on the request's own thread, on SQLite only.
+//! Write transactions on one rusqlite connection, on SQLite only.
 //!
 //! SQLite has one writer at a time, so a write transaction is the serial
 //! part of every submission (`store::write_turn`). Through sqlx, each of
@@ -10,10 +10,10 @@
 //! (docs/performance.md, quiz submissions).
 //!
 //! A [`DirectWriter`] is one read-write rusqlite connection per database
-//! file, owned by the write turn. It is a [`WriteTx`]: the code that records
-//! evidence runs on it unchanged, its statements built by the same sea-orm
-//! code as through sqlx, each run at once on the calling thread, so a
-//! transaction never waits between statements. Only this connection writes
+//! file, owned by its writer thread (`store::write_turn`). It is a
+//! [`WriteTx`]: the code that records evidence runs on it unchanged, its
+//! statements built by the same sea-orm code as through sqlx, each run at
+//! once on that thread, so a transaction never waits between statements. Only this connection writes
 //! through it, so its page cache stays warm from one transaction to the next.
 //!
 //! Values are bound as sqlx binds them (UUIDs as 16 bytes, times as RFC
@@ -22,7 +22,7 @@
 //! cannot bind or read is an error: the transaction is rolled back and the
 //! caller runs it again through sqlx ([`is_direct_write_error`]).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
@@ -35,7 +35,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
-use super::attempts::{AttemptRow, Tally};
+use super::attempts::{ATTEMPT_COLUMNS, AttemptRow, Tally, read_attempt};
 use super::direct_read::{DirectReadError, optional_timestamp, timestamp, uuid};
 use super::entities::evidence;
 use super::review_cards::CardRow;
@@ -66,6 +66,8 @@ pub enum DirectWriteError {
     Read(#[from] DirectReadError),
     #[error("cannot bind {0} as sqlx would")]
     Unbindable(String),
+    #[error("cannot start a thread: {0}")]
+    Thread(String),
 }
 
 impl From<DirectWriteError> for StoreError {
@@ -95,7 +97,7 @@ pub fn is_direct_write_error(error: &StoreError) -> bool {
 #[derive(Debug)]
 pub struct DirectWriter {
     // A mutex only because a `WriteTx` is shared by reference across
-    // awaits; the write turn already lets one task at a time use it.
+    // awaits; only the writer thread uses it.
     connection: Mutex<Connection>,
 }
 
@@ -128,31 +130,68 @@ impl DirectWriter {
     /// Runs `body` in one write transaction on this connection, committed
     /// when it returns Ok and rolled back otherwise. `body` must write only
     /// through the writer it is given.
+    #[cfg(test)]
     pub async fn transaction<T, E: WriteError>(
         &self,
         body: impl AsyncFnOnce(&Self) -> Result<T, E>,
     ) -> Result<T, E> {
-        {
-            let connection = self.connection();
-            let began = if connection.is_autocommit() {
-                connection.execute_batch("BEGIN IMMEDIATE")
-            } else {
-                // Left open by a panic in an earlier body.
-                connection.execute_batch("ROLLBACK; BEGIN IMMEDIATE")
-            };
-            began.map_err(|e| StoreError::from(DirectWriteError::from(e)))?;
-        }
+        self.begin().map_err(StoreError::from)?;
         let result = body(self).await;
+        self.end(result.is_ok()).map_err(StoreError::from)?;
+        result
+    }
+
+    /// Begins a write transaction, taking the database's write lock (and
+    /// waiting up to [`BUSY_TIMEOUT`] for another process to let it go).
+    pub(super) fn begin(&self) -> Result<(), DirectWriteError> {
         let connection = self.connection();
-        let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+        if connection.is_autocommit() {
+            connection.execute_batch("BEGIN IMMEDIATE")?;
+        } else {
+            // Left open by a panic or a failed end.
+            connection.execute_batch("ROLLBACK; BEGIN IMMEDIATE")?;
+        }
+        Ok(())
+    }
+
+    /// Commits (`keep`) or rolls back the transaction [`Self::begin`] began.
+    pub(super) fn end(&self, keep: bool) -> Result<(), DirectWriteError> {
+        let connection = self.connection();
+        let end = if keep { "COMMIT" } else { "ROLLBACK" };
         if let Err(error) = connection.execute_batch(end) {
             if !connection.is_autocommit() {
                 // A COMMIT that failed leaves the transaction open.
                 let _ = connection.execute_batch("ROLLBACK");
             }
-            return Err(StoreError::from(DirectWriteError::from(error)).into());
+            return Err(error.into());
         }
-        result
+        Ok(())
+    }
+
+    /// Leaves checkpoints to a `Checkpointer` until the log holds `pages`
+    /// pages (SQLite checkpoints at 1,000).
+    pub(super) fn checkpoint_after(&self, pages: u32) -> Result<(), DirectWriteError> {
+        self.connection()
+            .execute_batch(&format!("PRAGMA wal_autocheckpoint = {pages}"))?;
+        Ok(())
+    }
+
+    /// Marks where one job of a transaction begins.
+    pub(super) fn savepoint(&self) -> Result<(), DirectWriteError> {
+        self.connection().execute_batch("SAVEPOINT job")?;
+        Ok(())
+    }
+
+    /// Ends the job [`Self::savepoint`] marked, keeping what it wrote or
+    /// undoing it.
+    pub(super) fn release(&self, keep: bool) -> Result<(), DirectWriteError> {
+        let sql = if keep {
+            "RELEASE job"
+        } else {
+            "ROLLBACK TO job; RELEASE job"
+        };
+        self.connection().execute_batch(sql)?;
+        Ok(())
     }
 
     /// Runs `sql` with `values` bound and reads each row with `read`.
@@ -255,28 +294,6 @@ fn read_card(row: &Row<'_>) -> Result<CardRow, DirectWriteError> {
     })
 }
 
-/// The columns of an attempt, in [`read_attempt`]'s order.
-const ATTEMPT_COLUMNS: &str = "id, user_id, module_id, number, language, questions, started_at, \
-     submitted_at, duration_seconds, answers, result, score, passed";
-
-fn read_attempt(row: &Row<'_>) -> Result<AttemptRow, DirectWriteError> {
-    Ok(AttemptRow {
-        id: uuid(row, 0, "id")?,
-        user_id: uuid(row, 1, "user_id")?,
-        module_id: row.get(2)?,
-        number: row.get(3)?,
-        language: row.get(4)?,
-        questions: row.get(5)?,
-        started_at: timestamp(row, 6, "started_at")?,
-        submitted_at: optional_timestamp(row, 7, "submitted_at")?,
-        duration_seconds: row.get(8)?,
-        answers: row.get(9)?,
-        result: row.get(10)?,
-        score: row.get(11)?,
-        passed: row.get(12)?,
-    })
-}
-
 impl WriteTx for DirectWriter {
     fn backend(&self) -> DbBackend {
         DbBackend::Sqlite
@@ -338,11 +355,9 @@ impl WriteTx for DirectWriter {
             "SELECT {ATTEMPT_COLUMNS} FROM quiz_attempts WHERE user_id = ?1 AND module_id = ?2 \
              AND submitted_at IS NULL ORDER BY number DESC LIMIT 1"
         );
-        let rows = self.rows(
-            &sql,
-            &[&user_id.as_bytes().as_slice(), &module_id],
-            read_attempt,
-        )?;
+        let rows = self.rows(&sql, &[&user_id.as_bytes().as_slice(), &module_id], |row| {
+            Ok(read_attempt(row)?)
+        })?;
         Ok(rows.into_iter().next())
     }
 
@@ -361,25 +376,31 @@ impl WriteTx for DirectWriter {
         Ok(rows.into_iter().next().unwrap_or_default())
     }
 
+    async fn last_attempt_number(&self, user_id: Uuid, module_id: &str) -> Result<i32, StoreError> {
+        let sql = "SELECT max(number) FROM quiz_attempts WHERE user_id = ?1 AND module_id = ?2";
+        let rows = self.rows(sql, &[&user_id.as_bytes().as_slice(), &module_id], |row| {
+            let last: Option<i32> = row.get(0)?;
+            Ok(last.unwrap_or(0))
+        })?;
+        Ok(rows.into_iter().next().unwrap_or(0))
+    }
+
     async fn review_cards(&self, user_id: Uuid) -> Result<Vec<CardRow>, StoreError> {
         let sql =
             format!("SELECT {CARD_COLUMNS} FROM review_cards WHERE user_id = ?1 ORDER BY due, id");
         Ok(self.rows(&sql, &[&user_id.as_bytes().as_slice()], read_card)?)
     }
 
-    async fn review_cards_of_module(
+    async fn carded_questions(
         &self,
         user_id: Uuid,
         module_id: &str,
-    ) -> Result<Vec<CardRow>, StoreError> {
-        let sql = format!(
-            "SELECT {CARD_COLUMNS} FROM review_cards WHERE user_id = ?1 AND module_id = ?2"
-        );
-        Ok(self.rows(
-            &sql,
-            &[&user_id.as_bytes().as_slice(), &module_id],
-            read_card,
-        )?)
+    ) -> Result<HashSet<String>, StoreError> {
+        let sql = "SELECT question_id FROM review_cards WHERE user_id = ?1 AND module_id = ?2";
+        let ids = self.rows(sql, &[&user_id.as_bytes().as_slice(), &module_id], |row| {
+            Ok(row.get(0)?)
+        })?;
+        Ok(ids.into_iter().collect())
     }
 
     async fn standings(&self, user_id: Uuid) -> Result<Vec<Standing>, StoreError> {
@@ -700,6 +721,21 @@ mod tests {
         assert_eq!(direct.standings.len(), 3);
         assert_eq!(direct.assignment_done, vec![Some(at(60))]);
         assert_eq!(direct, written(&db, sqlx_user, sqlx_attempt).await);
+
+        // The attempt reads back the same directly as through sqlx.
+        let reader = crate::store::direct_read::DirectReader::for_database(&db).expect("a reader");
+        let through_sqlx = super::super::attempts::find(&db, direct_attempt)
+            .await
+            .expect("find");
+        assert!(
+            through_sqlx
+                .as_ref()
+                .is_some_and(|a| a.submitted_at.is_some())
+        );
+        let read_directly = super::super::attempts::find_via(&db, Some(&reader), direct_attempt)
+            .await
+            .expect("find directly");
+        assert_eq!(read_directly, through_sqlx);
 
         // A second submission of the same attempt lands nowhere.
         let again = writer

@@ -3,6 +3,7 @@
 pub mod assignments;
 pub mod attempts;
 pub mod backup;
+pub mod checkpointer;
 pub mod current_evidence;
 pub mod direct_read;
 pub mod direct_write;

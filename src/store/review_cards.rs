@@ -1,6 +1,8 @@
 //! Review cards (one per learner and quiz question) and the answers given
 //! in daily review.
 
+use std::collections::HashSet;
+
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, QueryTrait, Set,
@@ -48,17 +50,21 @@ pub struct NewCard {
     pub weight: f64,
 }
 
-/// The learner's cards for these questions of a module.
-pub async fn of_questions(
+/// The questions of a module the learner has a review card for.
+pub async fn carded_questions(
     db: &impl ConnectionTrait,
     user_id: Uuid,
     module_id: &str,
-) -> Result<Vec<CardRow>, StoreError> {
-    Ok(review_card::Entity::find()
+) -> Result<HashSet<String>, StoreError> {
+    let ids: Vec<String> = review_card::Entity::find()
+        .select_only()
+        .column(review_card::Column::QuestionId)
         .filter(review_card::Column::UserId.eq(user_id))
         .filter(review_card::Column::ModuleId.eq(module_id))
+        .into_tuple()
         .all(db)
-        .await?)
+        .await?;
+    Ok(ids.into_iter().collect())
 }
 
 /// Inserts new cards in one statement; returns how many were written.

@@ -7,7 +7,7 @@
 //! same reads and runs the same statements (built by the same code) on the
 //! calling thread.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use time::OffsetDateTime;
@@ -55,18 +55,27 @@ pub trait WriteTx: Sync {
         module_id: &str,
     ) -> impl Future<Output = Result<Tally, StoreError>> + Send;
 
+    /// The number of the learner's latest attempt at a module's quiz
+    /// ([`attempts::last_number`]).
+    fn last_attempt_number(
+        &self,
+        user_id: Uuid,
+        module_id: &str,
+    ) -> impl Future<Output = Result<i32, StoreError>> + Send;
+
     /// Every review card of the learner ([`review_cards::all_of`]).
     fn review_cards(
         &self,
         user_id: Uuid,
     ) -> impl Future<Output = Result<Vec<CardRow>, StoreError>> + Send;
 
-    /// The learner's review cards of one module ([`review_cards::of_questions`]).
-    fn review_cards_of_module(
+    /// The questions of a module the learner has a review card for
+    /// ([`review_cards::carded_questions`]).
+    fn carded_questions(
         &self,
         user_id: Uuid,
         module_id: &str,
-    ) -> impl Future<Output = Result<Vec<CardRow>, StoreError>> + Send;
+    ) -> impl Future<Output = Result<HashSet<String>, StoreError>> + Send;
 
     /// The learner's standings, by competency ([`standings::of_user`]).
     fn standings(
@@ -114,16 +123,20 @@ impl<C: ConnectionTrait> WriteTx for C {
         attempts::tally(self, user_id, module_id).await
     }
 
+    async fn last_attempt_number(&self, user_id: Uuid, module_id: &str) -> Result<i32, StoreError> {
+        attempts::last_number(self, user_id, module_id).await
+    }
+
     async fn review_cards(&self, user_id: Uuid) -> Result<Vec<CardRow>, StoreError> {
         review_cards::all_of(self, user_id).await
     }
 
-    async fn review_cards_of_module(
+    async fn carded_questions(
         &self,
         user_id: Uuid,
         module_id: &str,
-    ) -> Result<Vec<CardRow>, StoreError> {
-        review_cards::of_questions(self, user_id, module_id).await
+    ) -> Result<HashSet<String>, StoreError> {
+        review_cards::carded_questions(self, user_id, module_id).await
     }
 
     async fn standings(&self, user_id: Uuid) -> Result<Vec<Standing>, StoreError> {

@@ -119,7 +119,8 @@ pub async fn show_attempt(
     id: web::Path<String>,
 ) -> Result<web::Json<AttemptView>, ApiError> {
     let lang = request_language(&req, Some(&identity));
-    let (row, _) = attempt_service::load(&state.db, &identity.user, &id).await?;
+    let (row, _) =
+        attempt_service::load(&state.db, state.direct.as_ref(), &identity.user, &id).await?;
     let catalog = state.library.catalog();
     Ok(web::Json(
         attempt_service::view(&state.db, &catalog, &row, lang.tag()).await?,
@@ -158,7 +159,8 @@ pub async fn submit_attempt(
     body: web::Json<AnswersBody>,
 ) -> Result<web::Json<ResultView>, ApiError> {
     let lang = request_language(&req, Some(&identity));
-    let (row, access) = attempt_service::load(&state.db, &identity.user, &id).await?;
+    let (row, access) =
+        attempt_service::load(&state.db, state.direct.as_ref(), &identity.user, &id).await?;
     if access != access::Access::Owner {
         return Err(LearningError::Forbidden(
             "only the learner who started this attempt can submit it".into(),

@@ -145,7 +145,8 @@ async fn attempt_page(
 ) -> Result<HttpResponse, PageError> {
     let (mut context, language) = page_context(state, req);
     let lang = language.tag();
-    let (row, access) = attempt_service::load(&state.db, viewer, raw_id).await?;
+    let (row, access) =
+        attempt_service::load(&state.db, state.direct.as_ref(), viewer, raw_id).await?;
     let catalog = state.library.catalog();
     let view = attempt_service::view(&state.db, &catalog, &row, lang).await?;
     let module = catalog.module(&row.module_id);
@@ -280,7 +281,8 @@ pub async fn submit_attempt(
     id: web::Path<String>,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
-    let (row, access) = attempt_service::load(&state.db, &identity.user, &id).await?;
+    let (row, access) =
+        attempt_service::load(&state.db, state.direct.as_ref(), &identity.user, &id).await?;
     if access != Access::Owner {
         return Err(PageError::Forbidden("error.forbidden_role"));
     }
