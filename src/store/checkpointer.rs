@@ -20,9 +20,7 @@ use std::path::Path;
 use std::sync::mpsc::{self, SyncSender, TrySendError};
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags};
-
-use super::direct_write::DirectWriteError;
+use super::direct_write::{DirectWriteError, open_read_write};
 
 /// Log pages after which the writer thread checkpoints itself when a
 /// checkpointer runs beside it (SQLite's own default is 1,000).
@@ -30,9 +28,6 @@ pub const WRITER_CHECKPOINT_PAGES: u32 = 8_000;
 
 /// Rest between two checkpoints, so that one copies many commits.
 const PAUSE: Duration = Duration::from_millis(20);
-
-/// As long as the other connections wait for a lock (`store::connect`).
-const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Wakes the checkpoint thread; the thread ends when this is dropped.
 #[derive(Debug)]
@@ -44,11 +39,7 @@ impl Checkpointer {
     /// Opens a connection to `path` and starts the thread that checkpoints
     /// through it.
     pub fn start(path: &Path) -> Result<Self, DirectWriteError> {
-        let connection = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        connection.busy_timeout(BUSY_TIMEOUT)?;
+        let connection = open_read_write(path)?;
         let (wake, woken) = mpsc::sync_channel::<()>(1);
         std::thread::Builder::new()
             .name("sqlite-checkpoint".into())

@@ -56,14 +56,7 @@ impl DirectReader {
     /// A reader for the SQLite file `db` is connected to; None for
     /// PostgreSQL and for an in-memory SQLite database.
     pub fn for_database(db: &DatabaseConnection) -> Option<Self> {
-        if db.get_database_backend() != DbBackend::Sqlite {
-            return None;
-        }
-        let path = db
-            .get_sqlite_connection_pool()
-            .connect_options()
-            .get_filename()
-            .to_path_buf();
+        let path = sqlite_file(db)?;
         path.is_file().then(|| Self::new(path))
     }
 
@@ -97,6 +90,17 @@ impl DirectReader {
         // A panic while holding the lock leaves only a list of connections.
         self.idle.lock().unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+/// The file `db` is connected to when it is SQLite (`:memory:` for an
+/// in-memory database); None for PostgreSQL.
+pub fn sqlite_file(db: &DatabaseConnection) -> Option<PathBuf> {
+    (db.get_database_backend() == DbBackend::Sqlite).then(|| {
+        db.get_sqlite_connection_pool()
+            .connect_options()
+            .get_filename()
+            .to_path_buf()
+    })
 }
 
 fn open(path: &Path) -> Result<Connection, DirectReadError> {

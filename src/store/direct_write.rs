@@ -105,11 +105,7 @@ impl DirectWriter {
     /// Opens the file sqlx created and migrated, with the settings sqlx's
     /// connections use (WAL, synchronous=NORMAL, foreign keys, busy timeout).
     pub fn open(path: &Path) -> Result<Self, DirectWriteError> {
-        let connection = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        connection.busy_timeout(BUSY_TIMEOUT)?;
+        let connection = open_read_write(path)?;
         connection.execute_batch(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
         )?;
@@ -224,6 +220,17 @@ impl DirectWriter {
         }
         Ok(u64::try_from(prepared.raw_execute()?).unwrap_or(u64::MAX))
     }
+}
+
+/// A read-write connection to `path` for one thread at a time (NO_MUTEX),
+/// waiting for another process's write lock as sqlx's connections do.
+pub(super) fn open_read_write(path: &Path) -> Result<Connection, DirectWriteError> {
+    let connection = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    connection.busy_timeout(BUSY_TIMEOUT)?;
+    Ok(connection)
 }
 
 /// `value` as sqlx-sqlite binds it (sea-query-sqlx, then sqlx's `Encode`).

@@ -23,10 +23,11 @@ use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use sea_orm::{DatabaseConnection, DbBackend};
+use sea_orm::DatabaseConnection;
 use tokio::sync::{OwnedMutexGuard, oneshot};
 
 use super::checkpointer::{Checkpointer, WRITER_CHECKPOINT_PAGES};
+use super::direct_read::sqlite_file;
 use super::direct_write::{DirectWriter, WriteError, is_direct_write_error};
 
 /// The most jobs one transaction of the writer thread takes. More would
@@ -64,14 +65,7 @@ static QUEUES: LazyLock<Mutex<HashMap<PathBuf, Arc<Queue>>>> = LazyLock::new(Mut
 
 /// `db`'s queue; None unless it is SQLite.
 fn queue(db: &DatabaseConnection) -> Option<Arc<Queue>> {
-    if db.get_database_backend() != DbBackend::Sqlite {
-        return None;
-    }
-    let file = db
-        .get_sqlite_connection_pool()
-        .connect_options()
-        .get_filename()
-        .to_path_buf();
+    let file = sqlite_file(db)?;
     let queue = QUEUES
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
@@ -355,7 +349,7 @@ fn run_together(connection: &DirectWriter, batch: Vec<Job>) -> Answers {
 mod tests {
     use std::path::PathBuf;
 
-    use sea_orm::{ConnectionTrait, DbErr, Statement};
+    use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
 
     use super::*;
     use crate::store::direct_write::DirectWriteError;
