@@ -2,10 +2,10 @@
 //! it: where its statements go, and the reads it makes before writing.
 //!
 //! Every sea-orm connection or transaction is one ([`ConnectionTrait`]
-//! below). On SQLite, a submission's transaction may instead run on the
-//! write turn's [`super::direct_write::DirectWriter`], which answers the
-//! same reads and runs the same statements (built by the same code) on the
-//! calling thread.
+//! below). On SQLite, a quiz start's or submission's transaction instead
+//! runs on the writer thread's [`super::direct_write::DirectWriter`]
+//! (`store::write_turn`), which answers the same reads and runs the same
+//! statements (built by the same code) without waiting between them.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
