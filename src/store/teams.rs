@@ -1,5 +1,7 @@
 //! Teams, their managers and members.
 
+use std::collections::{HashMap, HashSet};
+
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
     TransactionSession, TransactionTrait,
@@ -162,35 +164,59 @@ pub async fn list_managed_by(
 
 /// A team with its managers and members, by name.
 pub async fn detail(db: &impl ConnectionTrait, team: Team) -> Result<TeamDetail, StoreError> {
+    let mut details = details(db, vec![team]).await?;
+    details
+        .pop()
+        .ok_or_else(|| StoreError::Database(sea_orm::DbErr::Custom("a team went missing".into())))
+}
+
+/// Each of `teams` with its managers and members, by name, in two queries
+/// whatever the number of teams.
+pub async fn details(
+    db: &impl ConnectionTrait,
+    teams: Vec<Team>,
+) -> Result<Vec<TeamDetail>, StoreError> {
     let rows = team_member::Entity::find()
-        .filter(team_member::Column::TeamId.eq(team.id))
+        .filter(team_member::Column::TeamId.is_in(teams.iter().map(|t| t.id)))
         .all(db)
         .await?;
     let users = user::Entity::find()
-        .filter(user::Column::Id.is_in(rows.iter().map(|r| r.user_id)))
+        .filter(user::Column::Id.is_in(rows.iter().map(|r| r.user_id).collect::<HashSet<_>>()))
         .order_by_asc(user::Column::Name)
         .all(db)
         .await?;
-    let person = |u: &user::Model| TeamPerson {
-        email: u.email.clone(),
-        name: u.name.clone(),
-    };
-    let in_role = |manager: bool| -> Vec<TeamPerson> {
-        users
-            .iter()
-            .filter(|u| {
-                rows.iter()
-                    .any(|r| r.user_id == u.id && r.is_manager == manager)
+    // Users come by name; a team lists its people in that order.
+    let position: HashMap<Uuid, usize> = users.iter().enumerate().map(|(i, u)| (u.id, i)).collect();
+    let mut by_team: HashMap<(Uuid, bool), Vec<usize>> = HashMap::new();
+    for row in &rows {
+        if let Some(&i) = position.get(&row.user_id) {
+            by_team
+                .entry((row.team_id, row.is_manager))
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut in_role = |team: Uuid, manager: bool| -> Vec<TeamPerson> {
+        let mut people = by_team.remove(&(team, manager)).unwrap_or_default();
+        people.sort_unstable();
+        people
+            .into_iter()
+            .filter_map(|i| users.get(i))
+            .map(|u| TeamPerson {
+                email: u.email.clone(),
+                name: u.name.clone(),
             })
-            .map(person)
             .collect()
     };
-    Ok(TeamDetail {
-        id: team.id,
-        name: team.name,
-        managers: in_role(true),
-        members: in_role(false),
-    })
+    Ok(teams
+        .into_iter()
+        .map(|team| TeamDetail {
+            managers: in_role(team.id, true),
+            members: in_role(team.id, false),
+            id: team.id,
+            name: team.name,
+        })
+        .collect())
 }
 
 /// Whether `manager` manages a team that `member` belongs to.

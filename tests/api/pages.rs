@@ -105,6 +105,27 @@ on_both_databases! {
         assert!(page.contains("The team was created."));
         assert!(page.contains("Mia Manager &lt;mia@example.com&gt;"), "{page}");
 
+        // A second team lists its own manager, not the first team's.
+        let created = client
+            .post(app.url("/admin/users"))
+            .form(&[("csrf_token", csrf.as_str()), ("email", "sam@example.com"), ("name", "Sam Second"), ("password", "a long password here"), ("manager", "on"), ("job_role", "")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(created.status(), StatusCode::SEE_OTHER);
+        let team = client
+            .post(app.url("/admin/teams"))
+            .form(&[("csrf_token", csrf.as_str()), ("name", "South"), ("manager_email", "sam@example.com")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(team.status(), StatusCode::SEE_OTHER);
+        let page = app.get(&client, "/admin").await.text().await.unwrap();
+        let teams: Vec<&str> = page.split("<article class=\"team\">").skip(1).collect();
+        assert_eq!(teams.len(), 2, "{page}");
+        assert!(teams[0].contains("<h3>North</h3>") && teams[0].contains("Mia Manager") && !teams[0].contains("Sam Second"), "{}", teams[0]);
+        assert!(teams[1].contains("<h3>South</h3>") && teams[1].contains("Sam Second") && !teams[1].contains("Mia Manager"), "{}", teams[1]);
+
         let duplicate = client
             .post(app.url("/admin/users"))
             .form(&[("csrf_token", csrf.as_str()), ("email", "MIA@example.com"), ("name", "Again"), ("password", "a long password here")])

@@ -74,10 +74,7 @@ async fn admin_page(
             job_role: u.job_role,
         })
         .collect();
-    let mut team_details = Vec::new();
-    for team in teams::list_all(&state.db).await? {
-        team_details.push(teams::detail(&state.db, team).await?);
-    }
+    let team_details = teams::details(&state.db, teams::list_all(&state.db).await?).await?;
     context.insert("users", &rows);
     context.insert("teams", &team_details);
     context.insert("all_roles", &AccessRole::ALL.map(AccessRole::as_str));
