@@ -135,17 +135,16 @@ impl Queue {
     /// there can be no writer thread.
     fn send(self: &Arc<Self>, job: Job) -> Option<()> {
         let mut writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Writer::Running(jobs) = &*writer {
+        let job = match &*writer {
+            Writer::Unavailable => return None,
+            Writer::Stopped => job,
             // Fails only if the thread ended by a panic of its own.
-            match jobs.send(job) {
+            Writer::Running(jobs) => match jobs.send(job) {
                 Ok(()) => return Some(()),
-                Err(mpsc::SendError(job)) => return self.start(&mut writer, job),
-            }
-        }
-        match *writer {
-            Writer::Unavailable => None,
-            _ => self.start(&mut writer, job),
-        }
+                Err(mpsc::SendError(job)) => job,
+            },
+        };
+        self.start(&mut writer, job)
     }
 
     /// Opens the direct connection and starts the thread with `job`.
