@@ -185,14 +185,16 @@ async fn carries_csrf_token(req: &mut ServiceRequest, expected: &str) -> bool {
 
 /// The client's address: the peer, or behind a trusted proxy the address it reports.
 pub fn client_addr(req: &HttpRequest, behind_proxy: bool) -> String {
-    let info = req.connection_info();
-    let addr = if behind_proxy {
-        info.realip_remote_addr().map(str::to_owned)
-    } else {
-        req.peer_addr().map(|a| a.ip().to_string())
-    };
-    addr.map(|a| strip_port(&a))
-        .unwrap_or_else(|| "unknown".into())
+    if !behind_proxy {
+        // The peer's address needs no header parsing: the connection
+        // information (Forwarded, Host, scheme) is only worked out for a proxy.
+        return req
+            .peer_addr()
+            .map_or_else(|| "unknown".into(), |a| a.ip().to_string());
+    }
+    req.connection_info()
+        .realip_remote_addr()
+        .map_or_else(|| "unknown".into(), strip_port)
 }
 
 fn strip_port(addr: &str) -> String {
