@@ -5,8 +5,11 @@ use salesdojo::cli::Cli;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    salesdojo::telemetry::init(cli.log_format);
-    match salesdojo::commands::run(cli) {
+    let log = salesdojo::telemetry::init(cli.log_format);
+    let outcome = salesdojo::commands::run(cli);
+    // Every log line is written before the error below, so they stay in order.
+    drop(log);
+    match outcome {
         Ok(code) => code,
         Err(error) => {
             eprintln!("error: {error}");

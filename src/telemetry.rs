@@ -42,20 +42,40 @@ fn filter(rust_log: Option<&str>) -> EnvFilter {
     filter
 }
 
-pub fn init(format: LogFormat) {
+/// Keeps the log writer's thread running; dropping it writes out what is
+/// still buffered. Hold it until the program ends.
+#[must_use = "dropping the guard stops the log writer"]
+pub struct LogGuard {
+    _writer: Option<tracing_appender::non_blocking::WorkerGuard>,
+}
+
+/// Sends log lines to standard error. A request thread only formats its
+/// line and hands it over; a `log-writer` thread writes whatever has piled
+/// up in one system call and flushes whenever nothing is waiting, so a
+/// line reaches the log as soon as that thread runs. Under load that is
+/// one write for many requests instead of one each (docs/performance.md,
+/// section 1). Lines are never dropped: when 128,000 are waiting, request
+/// threads wait for the writer instead.
+pub fn init(format: LogFormat) -> LogGuard {
     let rust_log = std::env::var(EnvFilter::DEFAULT_ENV).ok();
     let filter = filter(rust_log.as_deref());
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .thread_name("log-writer")
+        .finish(std::io::BufWriter::new(std::io::stderr()));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(writer)
         // Colours only for a person at a terminal, not escape codes in a
         // log file or journal.
         .with_ansi(std::io::stderr().is_terminal())
         // One line per finished request (its span closing), with the request id,
         // route, status and time taken: the access log.
         .with_span_events(FmtSpan::CLOSE);
-    // A second init (e.g. several servers in one test process) is harmless.
-    let _ = match format {
+    // A second init (e.g. several servers in one test process) is harmless:
+    // the first subscriber stays, and this one's writer thread ends with
+    // its guard.
+    let installed = match format {
         LogFormat::Json => builder
             .json()
             .flatten_event(true)
@@ -63,6 +83,9 @@ pub fn init(format: LogFormat) {
             .try_init(),
         LogFormat::Text => builder.try_init(),
     };
+    LogGuard {
+        _writer: installed.is_ok().then_some(guard),
+    }
 }
 
 #[cfg(test)]
