@@ -16,6 +16,7 @@ use super::quiz::{Question, QuestionBody, QuestionKind, Quiz};
 use super::render::{LinkContext, to_html, to_inline_html};
 use super::roleplay::{RolePlay, Scene};
 use super::roleplay_graph::{Analysis, analyse};
+use super::safe_html::SafeHtml;
 
 #[derive(Debug)]
 pub struct Catalog {
@@ -40,7 +41,7 @@ pub struct CatalogModule {
     pub level: i64,
     pub minutes: i64,
     pub prerequisites: Vec<String>,
-    pub lesson_html: Localized<String>,
+    pub lesson_html: Localized<SafeHtml>,
     /// Languages the lesson is written in, default first.
     pub languages: Vec<String>,
     /// Shared, so a write can take it to the writer thread (`store::write_turn`).
@@ -230,7 +231,9 @@ fn build_module(module: Module) -> CatalogModule {
             .iter()
             .map(|p| p.value.clone())
             .collect(),
-        lesson_html: localize(&module.lesson, |l| to_html(&l.body.text, &links)),
+        lesson_html: localize(&module.lesson, |l| {
+            SafeHtml::from_sanitized(&to_html(&l.body.text, &links))
+        }),
         languages: module.lesson.languages().map(str::to_owned).collect(),
         quiz: module
             .quiz

@@ -22,6 +22,7 @@ mod quiz;
 mod render;
 mod roleplay;
 pub mod roleplay_graph;
+mod safe_html;
 mod source;
 mod suggest;
 mod toml_document;
@@ -55,5 +56,6 @@ pub use render::{LinkContext, to_html, to_inline_html};
 pub use roleplay::{
     Choice, Outcome, RolePlay, RubricCriterion, Scene, Score, SpokenLine, parse as parse_roleplay,
 };
+pub use safe_html::SafeHtml;
 pub use source::{Located, Location, SourceFile, Span};
 pub use validate::validate;

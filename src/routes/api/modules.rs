@@ -145,7 +145,7 @@ pub async fn show(
         module: summary(module, tag),
         prerequisites: module.prerequisites.clone(),
         language: language.to_owned(),
-        lesson_html: module.lesson_html.get(tag).clone(),
+        lesson_html: module.lesson_html.get(tag).as_str().to_owned(),
         quiz,
         roleplays_detail: module
             .roleplays

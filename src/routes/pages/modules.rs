@@ -221,7 +221,7 @@ pub async fn show(
             .map_or_else(|| id.to_owned(), |m| m.title.get(lang).clone())
     };
     context.insert("module", &card(&catalog, module, lang));
-    context.insert("lesson_html", module.lesson_html.get(lang));
+    context.insert_value("lesson_html", module.lesson_html.get(lang).for_template());
     context.insert("translated", &module.languages.iter().any(|l| l == lang));
     context.insert(
         "competencies",

@@ -204,7 +204,10 @@ pub async fn preview(
             })
             .collect::<Vec<_>>(),
     );
-    context.insert("lesson_html", module.lesson_html.get(&content_lang));
+    context.insert_value(
+        "lesson_html",
+        module.lesson_html.get(&content_lang).for_template(),
+    );
     context.insert(
         "quiz",
         &module
