@@ -21,6 +21,7 @@ pub mod fixed_sql;
 pub mod i18n;
 pub mod learning;
 pub mod library;
+pub mod log_writer;
 pub mod management;
 pub mod radar;
 pub mod review;

@@ -8,6 +8,7 @@ use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::format::FmtSpan;
 
 use crate::cli::LogFormat;
+use crate::log_writer;
 
 /// What is logged when `RUST_LOG` is not set (or cannot be read).
 const DEFAULT_FILTER: &str = "info,sqlx=warn,sea_orm=warn,actix_server=warn";
@@ -46,23 +47,16 @@ fn filter(rust_log: Option<&str>) -> EnvFilter {
 /// still buffered. Hold it until the program ends.
 #[must_use = "dropping the guard stops the log writer"]
 pub struct LogGuard {
-    _writer: Option<tracing_appender::non_blocking::WorkerGuard>,
+    _flusher: Option<log_writer::Flusher<std::io::Stderr>>,
 }
 
-/// Sends log lines to standard error. A request thread only formats its
-/// line and hands it over; a `log-writer` thread writes whatever has piled
-/// up in one system call and flushes whenever nothing is waiting, so a
-/// line reaches the log as soon as that thread runs. Under load that is
-/// one write for many requests instead of one each (docs/performance.md,
-/// section 1). Lines are never dropped: when 128,000 are waiting, request
-/// threads wait for the writer instead.
+/// Sends log lines to standard error through [`log_writer`]: a request's
+/// thread appends its line to a buffer, and a `log-writer` thread writes
+/// the lines in batches, each within 20 ms.
 pub fn init(format: LogFormat) -> LogGuard {
     let rust_log = std::env::var(EnvFilter::DEFAULT_ENV).ok();
     let filter = filter(rust_log.as_deref());
-    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
-        .lossy(false)
-        .thread_name("log-writer")
-        .finish(std::io::BufWriter::new(std::io::stderr()));
+    let (writer, flusher) = log_writer::batched(std::io::stderr());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(writer)
@@ -70,7 +64,7 @@ pub fn init(format: LogFormat) -> LogGuard {
         // log file or journal.
         .with_ansi(std::io::stderr().is_terminal())
         // One line per finished request (its span closing), with the request id,
-        // route, status and time taken: the access log.
+        // path, status and time taken: the access log.
         .with_span_events(FmtSpan::CLOSE);
     // A second init (e.g. several servers in one test process) is harmless:
     // the first subscriber stays, and this one's writer thread ends with
@@ -84,7 +78,7 @@ pub fn init(format: LogFormat) -> LogGuard {
         LogFormat::Text => builder.try_init(),
     };
     LogGuard {
-        _writer: installed.is_ok().then_some(guard),
+        _flusher: installed.is_ok().then_some(flusher),
     }
 }
 
