@@ -46,7 +46,10 @@ for who in admin learner; do
     || status=1
 done
 # Internal errors are logged at ERROR (with the cause) even when a client
-# got only a 500; schemathesis already fails on the 500 itself.
+# got only a 500; schemathesis already fails on the 500 itself. The server
+# is stopped first: it writes its log in batches, the last ones on exit.
+kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+server=""
 if grep -E '\bERROR\b' "$REPORTS/api_fuzz_server.log" >/dev/null 2>&1; then
   echo "the server logged errors:" >&2
   grep -E '\bERROR\b' "$REPORTS/api_fuzz_server.log" | head -20 >&2
