@@ -24,9 +24,16 @@ RUNS = [
     ("direct, reads 2", 9902, 38035, 5.9, 11.6, 1.4, 5.6),
     ("direct, reads 3", 9755, 38037, 6.0, 16.0, 1.4, 7.3),
     ("direct, reads 4", 9338, 35243, 6.6, 10.8, 1.5, 7.5),
+    ("7th, before 1", 10382, 47733, 5.5, 10.6, 1.1, 5.1),
+    ("7th, after 1", 12445, 45764, 4.9, 8.9, 1.2, 5.6),
+    ("7th, before 2", 12344, 48593, 5.2, 8.1, 1.1, 4.3),
+    ("7th, after 2", 13601, 48813, 4.7, 7.9, 1.3, 4.5),
+    ("7th, before 3", 12127, 46983, 5.3, 8.2, 1.3, 5.1),
+    ("7th, after 3", 13202, 49693, 4.9, 7.4, 1.1, 4.2),
 ]
 
-WIDTH, HEIGHT = 1500, 400
+WIDTH, HEIGHT = 2300, 400
+PANEL = (WIDTH - 180) // 2  # width of each of the two panels
 TOP, BOTTOM = 50, 310  # plot area, y pixels
 SD_COLOUR, SD_LIGHT, NG_COLOUR, TARGET_COLOUR = "#c0392b", "#e8a093", "#2c7fb8", "#333333"
 
@@ -88,12 +95,12 @@ def main():
         f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
     ]
     parts += panel(
-        50, 670, "Requests per second (higher is better)", 70000,
+        50, PANEL, "Requests per second (higher is better)", 70000,
         [0, 10000, 20000, 30000, 40000, 50000, 60000, 70000], rps_bars,
         lambda i: RUNS[i][2] / 4, "dashed: a quarter of nginx (the target)",
     )
     parts += panel(
-        800, 670, "Latency at 64 connections, ms (lower is better)", 100,
+        130 + PANEL, PANEL, "Latency at 64 connections, ms (lower is better)", 100,
         [0, 25, 50, 75, 100], latency_bars, 10,
         "bars: salesdojo p50 (light), p99; nginx p99. dashed: 10 ms",
     )
