@@ -276,6 +276,10 @@ async fn time_requests(client: &reqwest::Client, url: &str, n: usize) -> (Vec<Du
         bytes = response.bytes().await.expect("a body").len();
         times.push(started.elapsed());
     }
+    if std::env::var_os("HEATMAP_SHOW_ORDER").is_some() {
+        let order: Vec<String> = times.iter().map(|t| format!("{:.0}", millis(*t))).collect();
+        println!("{url}: in order (ms): {}", order.join(" "));
+    }
     times.sort();
     (times, bytes)
 }
