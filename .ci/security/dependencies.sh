@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Dependencies: licences, bans and sources with cargo deny (must pass), and
 # known vulnerabilities with the RustSec advisory database (cargo deny check
-# advisories) when that database can be fetched from GitHub.
+# advisories) when that database can be fetched from GitHub or a mirror.
 #
 #   bash .ci/security/dependencies.sh
+#   ADVISORY_DB_URL=git://mirror.example/advisory-db bash .ci/security/dependencies.sh
 #
 # Installs cargo-deny into target/tools if it is not on PATH (about five
 # minutes of compiling, once per machine).
@@ -25,11 +26,24 @@ echo "== licences, bans and sources"
   check --hide-inclusion-graph licenses bans sources
 
 echo "== known vulnerabilities (RustSec)"
-if git ls-remote --exit-code https://github.com/RustSec/advisory-db HEAD >/dev/null 2>&1; then
+# ADVISORY_DB_URL points at a git mirror of the database where GitHub cannot
+# be reached. cargo deny wants a host name in it (https:// or git://, not
+# file://); `git daemon` serves a local clone as git://localhost/NAME.
+advisory_db=${ADVISORY_DB_URL:-https://github.com/RustSec/advisory-db}
+if git ls-remote --exit-code "$advisory_db" HEAD >/dev/null 2>&1; then
+  if [ -n "${ADVISORY_DB_URL:-}" ]; then
+    mkdir -p target
+    mirror_config=target/deny-advisory-mirror.toml
+    cp "$config" "$mirror_config"
+    printf '\n[advisories]\ndb-urls = ["%s"]\ndb-path = "%s"\n' \
+      "$advisory_db" "$PWD/target/advisory-dbs" >>"$mirror_config"
+    config=$mirror_config
+    echo "advisory database: $advisory_db"
+  fi
   "$deny" --manifest-path "$PWD/Cargo.toml" --config "$config" --workspace \
     check --hide-inclusion-graph advisories
 else
-  echo "NOT CHECKED: the RustSec advisory database (github.com/RustSec/advisory-db)"
+  echo "NOT CHECKED: the RustSec advisory database ($advisory_db)"
   echo "cannot be fetched from this machine. Run this script where GitHub is"
-  echo "reachable, or 'cargo deny check advisories' with a local copy of it."
+  echo "reachable, or with ADVISORY_DB_URL set to a mirror of the database."
 fi
