@@ -42,6 +42,10 @@ if git ls-remote --exit-code "$advisory_db" HEAD >/dev/null 2>&1; then
   fi
   "$deny" --manifest-path "$PWD/Cargo.toml" --config "$config" --workspace \
     check --hide-inclusion-graph advisories
+elif [ -n "${ADVISORY_DB_URL:-}" ]; then
+  echo "error: ADVISORY_DB_URL=$ADVISORY_DB_URL cannot be reached with git ls-remote;" >&2
+  echo "check the address and that the mirror serves a clone of the advisory database" >&2
+  exit 1
 else
   echo "NOT CHECKED: the RustSec advisory database ($advisory_db)"
   echo "cannot be fetched from this machine. Run this script where GitHub is"
