@@ -17,6 +17,7 @@ pub mod review_cards;
 pub mod reviews;
 pub mod runs;
 pub mod sessions;
+pub mod snapshot;
 pub mod standings;
 pub mod teams;
 pub mod tokens;

@@ -407,3 +407,43 @@ on_both_databases! {
         }
     }
 }
+
+// The heatmap reads the team, its members and their standings in one
+// snapshot: a member added while it reads is not half in the answer, and on
+// PostgreSQL the snapshot refuses writes.
+on_both_databases! {
+    async fn a_heatmap_snapshot_sees_one_moment(app) {
+        use salesdojo::management::team_members;
+        use salesdojo::store::entities::{team_member, user};
+        use sea_orm::{ActiveModelTrait, Set};
+
+        let (_max, team_id, _lea, _sam) = north(&app).await;
+        let team_id: uuid::Uuid = team_id.parse().unwrap();
+        app.create_learner("ria@example.com", "Ria Rookie", "new-hire").await;
+        let db = app.db().await;
+        let other = app.db().await;
+        let ria = user::Entity::find().filter(user::Column::Email.eq("ria@example.com")).one(&db).await.unwrap().unwrap().id;
+
+        let snapshot = salesdojo::store::snapshot::begin(&db).await.unwrap();
+        assert_eq!(team_members(&snapshot, team_id).await.unwrap().len(), 2);
+        // Another connection adds Ria (its own transaction, committed).
+        team_member::ActiveModel {
+            team_id: Set(team_id),
+            user_id: Set(ria),
+            is_manager: Set(false),
+            added_at: Set(salesdojo::store::now()),
+        }
+        .insert(&other)
+        .await
+        .unwrap();
+        assert_eq!(team_members(&other, team_id).await.unwrap().len(), 3, "the write is committed");
+        assert_eq!(team_members(&snapshot, team_id).await.unwrap().len(), 2, "the snapshot still sees the moment it began");
+        if app.backend == crate::helpers::Backend::Postgres {
+            let refused = team_member::Entity::delete_many().filter(team_member::Column::UserId.eq(ria)).exec(&snapshot).await;
+            assert!(refused.is_err(), "a write inside the read-only snapshot is refused");
+        } else {
+            snapshot.commit().await.unwrap();
+        }
+        assert_eq!(team_members(&db, team_id).await.unwrap().len(), 3, "after the snapshot, the new member is read");
+    }
+}

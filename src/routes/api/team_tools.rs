@@ -19,7 +19,7 @@ use crate::management::heatmap::{self as heatmap_view, Heatmap, Sorting};
 use crate::management::team_access::member_of;
 use crate::management::{team_for, team_members};
 use crate::state::AppState;
-use crate::store::{now, standings};
+use crate::store::{StoreError, now, snapshot, standings};
 
 /// Members x competencies: each member's level, target and gap, plus the
 /// team row (average level, share at target).
@@ -38,9 +38,11 @@ pub async fn heatmap(
     sorting: web::Query<Sorting>,
 ) -> Result<web::Json<Heatmap>, ApiError> {
     let lang = request_language(&req, Some(&identity));
-    let team = team_for(&state.db, &identity.user, id.into_inner()).await?;
-    let members = team_members(&state.db, team.id).await?;
-    let standings = standings::of_team(&state.db, team.id).await?;
+    let snapshot = snapshot::begin(&state.db).await?;
+    let team = team_for(&snapshot, &identity.user, id.into_inner()).await?;
+    let members = team_members(&snapshot, team.id).await?;
+    let standings = standings::of_team(&snapshot, team.id).await?;
+    snapshot.commit().await.map_err(StoreError::from)?;
     let catalog = state.library.catalog();
     Ok(web::Json(heatmap_view::build(
         &catalog,

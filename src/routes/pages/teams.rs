@@ -16,7 +16,7 @@ use crate::management::{drilldown, team_for, team_members};
 use crate::routes::pages::login::redirect;
 use crate::routes::pages::{form_field, redirect_with_message, safe_next};
 use crate::state::AppState;
-use crate::store::{now, standings};
+use crate::store::{StoreError, now, snapshot, standings};
 use crate::views::{page_context, render};
 
 #[derive(Serialize)]
@@ -129,9 +129,11 @@ pub async fn show(
     let (mut context, language) = page_context(&state, &req);
     let lang = language.tag();
     let team_id = parse_id(&id, "a team")?;
-    let team = team_for(&state.db, &identity.user, team_id).await?;
-    let members = team_members(&state.db, team.id).await?;
-    let standings = standings::of_team(&state.db, team.id).await?;
+    let snapshot = snapshot::begin(&state.db).await?;
+    let team = team_for(&snapshot, &identity.user, team_id).await?;
+    let members = team_members(&snapshot, team.id).await?;
+    let standings = standings::of_team(&snapshot, team.id).await?;
+    snapshot.commit().await.map_err(StoreError::from)?;
     let catalog = state.library.catalog();
     let query = query.into_inner();
     let sorting = Sorting {
@@ -307,9 +309,11 @@ pub async fn export_levels(
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let (_, language) = page_context(&state, &req);
-    let team = team_for(&state.db, &identity.user, parse_id(&id, "a team")?).await?;
-    let members = team_members(&state.db, team.id).await?;
-    let standings = standings::of_team(&state.db, team.id).await?;
+    let snapshot = snapshot::begin(&state.db).await?;
+    let team = team_for(&snapshot, &identity.user, parse_id(&id, "a team")?).await?;
+    let members = team_members(&snapshot, team.id).await?;
+    let standings = standings::of_team(&snapshot, team.id).await?;
+    snapshot.commit().await.map_err(StoreError::from)?;
     let catalog = state.library.catalog();
     let bytes = crate::export::spreadsheet::levels(
         &catalog,
