@@ -447,3 +447,79 @@ on_both_databases! {
         assert_eq!(team_members(&db, team_id).await.unwrap().len(), 3, "after the snapshot, the new member is read");
     }
 }
+
+// A large team's page shows its heatmap a hundred members at a time: the
+// team row, the member count and the assign form still cover everyone, and
+// the page links keep the chosen sort.
+on_both_databases! {
+    async fn a_large_team_page_shows_its_members_a_page_at_a_time(app) {
+        use salesdojo::store::entities::{team_member, user};
+        use sea_orm::{ActiveModelTrait, Set};
+
+        app.create_user("max@example.com", "Max Manager", &["manager"]).await;
+        let team_id = app.create_team("Big", "max@example.com", &[]).await;
+        let team_uuid: uuid::Uuid = team_id.parse().unwrap();
+        let db = salesdojo::store::connect(&app.database_url).await.unwrap();
+        let hasher = salesdojo::auth::password::PasswordHasher::new(2).unwrap();
+        for n in 0..120 {
+            let email = format!("member{n:03}@example.com");
+            salesdojo::accounts::create_user(
+                &db,
+                &hasher,
+                salesdojo::accounts::AccountInput {
+                    email: &email,
+                    name: &format!("Member {n:03}"),
+                    roles: &[salesdojo::domain::AccessRole::Learner],
+                    job_role: Some("new-hire"),
+                    password: crate::helpers::PASSWORD.to_owned(),
+                },
+            )
+            .await
+            .unwrap();
+            let id = user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(&db).await.unwrap().unwrap().id;
+            team_member::ActiveModel { team_id: Set(team_uuid), user_id: Set(id), is_manager: Set(false), added_at: Set(salesdojo::store::now()) }
+                .insert(&db)
+                .await
+                .unwrap();
+        }
+        let max = app.login("max@example.com").await;
+        let page = |query: &str| {
+            let url = app.url(&format!("/teams/{team_id}{query}"));
+            let client = max.client.clone();
+            async move {
+                let response = client.get(url).send().await.unwrap();
+                assert_eq!(response.status(), StatusCode::OK);
+                response.text().await.unwrap()
+            }
+        };
+        let rows = |html: &str| html.matches("<th scope=\"row\" class=\"member-col\">").count();
+        let checkboxes = |html: &str| html.matches("name=\"members\" value=").count();
+        let team_row = |html: &str| html.split("<tfoot>").nth(1).and_then(|f| f.split("</tfoot>").next()).unwrap().to_owned();
+
+        let first = page("").await;
+        assert_eq!(rows(&first), 100, "a hundred members on the first page");
+        assert!(first.contains("Member 000") && !first.contains(">Member 100<br>"), "sorted by name, the first hundred");
+        assert!(first.contains("120 members"), "the count covers everyone");
+        assert!(first.contains("Members 1–100 of 120"), "says which members it shows");
+        assert!(first.contains("&amp;page=2#heatmap\" rel=\"next\""), "links to the next page");
+        assert!(!first.contains("rel=\"prev\""), "no previous page before the first");
+        assert_eq!(checkboxes(&first), 120, "the assign form lists every member");
+
+        let second = page("?page=2").await;
+        assert_eq!(rows(&second), 20);
+        assert!(second.contains("Members 101–120 of 120") && second.contains(">Member 119<br>"));
+        assert!(second.contains("&amp;page=1#heatmap\" rel=\"prev\"") && !second.contains("rel=\"next\""));
+        assert_eq!(checkboxes(&second), 120);
+        assert_eq!(team_row(&first), team_row(&second), "the team row is the whole team's on every page");
+
+        // A page past the end shows the last one; the sort stays in the links.
+        let past = page("?page=9&sort=gap&columns=gap").await;
+        assert_eq!(rows(&past), 20);
+        assert!(past.contains("?sort=gap&amp;columns=gap&amp;page=1#heatmap\" rel=\"prev\""), "the links keep the sort");
+
+        // The JSON heatmap is not paged.
+        let (status, heatmap) = max.get_json(&app, &format!("/api/v1/teams/{team_id}/heatmap")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(heatmap["members"].as_array().unwrap().len(), 120);
+    }
+}

@@ -10,6 +10,7 @@ pub mod language;
 pub mod learning;
 pub mod login;
 pub mod modules;
+pub mod pager;
 pub mod profile;
 pub mod reviews;
 pub mod teams;

@@ -14,6 +14,7 @@ use crate::management::heatmap::{self, Sorting};
 use crate::management::team_access::{member_of, visible_teams};
 use crate::management::{drilldown, team_for, team_members};
 use crate::routes::pages::login::redirect;
+use crate::routes::pages::pager::Pager;
 use crate::routes::pages::{form_field, redirect_with_message, safe_next};
 use crate::state::AppState;
 use crate::store::{StoreError, now, snapshot, standings};
@@ -60,6 +61,16 @@ pub async fn index(
     render(&state, "pages/teams.html", &context)
 }
 
+/// Heatmap rows on one page of the team page.
+const MEMBERS_PER_PAGE: usize = 100;
+
+/// A member in the assign form's list.
+#[derive(Serialize)]
+struct MemberChoice {
+    id: Uuid,
+    name: String,
+}
+
 #[derive(Serialize)]
 struct Choice {
     value: String,
@@ -70,6 +81,8 @@ struct Choice {
 pub struct TeamQuery {
     sort: Option<String>,
     columns: Option<String>,
+    /// Which page of members the heatmap shows, from 1.
+    page: Option<usize>,
     assigned: Option<usize>,
     rescheduled: Option<usize>,
     done: Option<usize>,
@@ -140,13 +153,28 @@ pub async fn show(
         sort: query.sort.clone(),
         columns: query.columns.clone(),
     };
-    let map = heatmap::build(&catalog, &team, &members, &standings, lang, &sorting);
+    let mut map = heatmap::build(&catalog, &team, &members, &standings, lang, &sorting);
+    // The team row and the sort cover every member; the table shows one
+    // page of them (a 1,000-member team would otherwise be a 6.7 MB page),
+    // and the assign form still lists everyone.
+    let pager = Pager::new(map.members.len(), MEMBERS_PER_PAGE, query.page);
+    let everyone: Vec<MemberChoice> = map
+        .members
+        .iter()
+        .map(|m| MemberChoice {
+            id: m.id,
+            name: m.name.clone(),
+        })
+        .collect();
+    map.members = map.members.drain(pager.range()).collect();
     let open =
         assignments::of_team(&state.db, &catalog, &members, StatusFilter::Open, lang).await?;
     let mut overdue: Vec<_> = open.iter().filter(|a| a.overdue).cloned().collect();
     overdue.sort_by_key(|a| std::cmp::Reverse(a.days_late));
     let (module_choices, path_choices) = assignable_choices(&catalog, lang);
     context.insert("map", &map);
+    context.insert("pager", &pager);
+    context.insert("everyone", &everyone);
     context.insert("sort", &query.sort.unwrap_or_else(|| "name".into()));
     context.insert(
         "columns",
