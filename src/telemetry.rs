@@ -5,7 +5,6 @@
 use std::io::IsTerminal;
 
 use tracing_subscriber::EnvFilter;
-use tracing_subscriber::fmt::format::FmtSpan;
 
 use crate::cli::LogFormat;
 use crate::log_writer;
@@ -62,10 +61,7 @@ pub fn init(format: LogFormat) -> LogGuard {
         .with_writer(writer)
         // Colours only for a person at a terminal, not escape codes in a
         // log file or journal.
-        .with_ansi(std::io::stderr().is_terminal())
-        // One line per finished request (its span closing), with the request id,
-        // path, status and time taken: the access log.
-        .with_span_events(FmtSpan::CLOSE);
+        .with_ansi(std::io::stderr().is_terminal());
     // A second init (e.g. several servers in one test process) is harmless:
     // the first subscriber stays, and this one's writer thread ends with
     // its guard.
