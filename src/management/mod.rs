@@ -9,4 +9,4 @@ pub mod item_analysis;
 pub mod reviews;
 pub mod team_access;
 
-pub use team_access::{Member, team_for, team_members};
+pub use team_access::{Member, TeamStandings, team_for, team_members, team_standings};

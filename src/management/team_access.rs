@@ -2,15 +2,20 @@
 //! teams they manage, an administrator every team; any other team id looks
 //! missing, so ids cannot be probed.
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::learning::LearningError;
 use crate::store::entities::user;
+use crate::store::standings::{self, Standing};
 use crate::store::teams::{self, Team};
 use crate::store::users::User;
+use crate::store::{StoreError, snapshot};
 
 /// A team member (not a manager of it).
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -96,4 +101,31 @@ pub async fn member_of(
         .into_iter()
         .find(|m| m.id == user_id)
         .ok_or_else(|| LearningError::NotFound("this person is not a member of the team".into()))
+}
+
+/// A team `viewer` may manage, its members and their standings: what the
+/// heatmap and the levels export are built from.
+pub struct TeamStandings {
+    pub team: Team,
+    pub members: Vec<Member>,
+    pub standings: Vec<Standing>,
+}
+
+/// Reads [`TeamStandings`] in one snapshot (see [`snapshot`]), so the three
+/// agree with each other and take one pooled connection.
+pub async fn team_standings(
+    db: &DatabaseConnection,
+    viewer: &User,
+    team_id: Uuid,
+) -> Result<TeamStandings, LearningError> {
+    let snapshot = snapshot::begin(db).await?;
+    let team = team_for(&snapshot, viewer, team_id).await?;
+    let members = team_members(&snapshot, team.id).await?;
+    let standings = standings::of_team(&snapshot, team.id).await?;
+    snapshot.commit().await.map_err(StoreError::from)?;
+    Ok(TeamStandings {
+        team,
+        members,
+        standings,
+    })
 }

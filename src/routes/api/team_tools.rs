@@ -17,9 +17,9 @@ use crate::management::assignments::{
 use crate::management::drilldown::{self, DrillDown};
 use crate::management::heatmap::{self as heatmap_view, Heatmap, Sorting};
 use crate::management::team_access::member_of;
-use crate::management::{team_for, team_members};
+use crate::management::{TeamStandings, team_for, team_members, team_standings};
 use crate::state::AppState;
-use crate::store::{StoreError, now, snapshot, standings};
+use crate::store::now;
 
 /// Members x competencies: each member's level, target and gap, plus the
 /// team row (average level, share at target).
@@ -38,11 +38,11 @@ pub async fn heatmap(
     sorting: web::Query<Sorting>,
 ) -> Result<web::Json<Heatmap>, ApiError> {
     let lang = request_language(&req, Some(&identity));
-    let snapshot = snapshot::begin(&state.db).await?;
-    let team = team_for(&snapshot, &identity.user, id.into_inner()).await?;
-    let members = team_members(&snapshot, team.id).await?;
-    let standings = standings::of_team(&snapshot, team.id).await?;
-    snapshot.commit().await.map_err(StoreError::from)?;
+    let TeamStandings {
+        team,
+        members,
+        standings,
+    } = team_standings(&state.db, &identity.user, id.into_inner()).await?;
     let catalog = state.library.catalog();
     Ok(web::Json(heatmap_view::build(
         &catalog,

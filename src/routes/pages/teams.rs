@@ -12,12 +12,12 @@ use crate::learning::access::parse_id;
 use crate::management::assignments::{self, AssignInput, Assignable, StatusFilter};
 use crate::management::heatmap::{self, Sorting};
 use crate::management::team_access::{member_of, visible_teams};
-use crate::management::{drilldown, team_for, team_members};
+use crate::management::{TeamStandings, drilldown, team_for, team_members, team_standings};
 use crate::routes::pages::login::redirect;
 use crate::routes::pages::pager::Pager;
 use crate::routes::pages::{form_field, redirect_with_message, safe_next};
 use crate::state::AppState;
-use crate::store::{StoreError, now, snapshot, standings};
+use crate::store::now;
 use crate::views::{page_context, render};
 
 #[derive(Serialize)]
@@ -142,11 +142,11 @@ pub async fn show(
     let (mut context, language) = page_context(&state, &req);
     let lang = language.tag();
     let team_id = parse_id(&id, "a team")?;
-    let snapshot = snapshot::begin(&state.db).await?;
-    let team = team_for(&snapshot, &identity.user, team_id).await?;
-    let members = team_members(&snapshot, team.id).await?;
-    let standings = standings::of_team(&snapshot, team.id).await?;
-    snapshot.commit().await.map_err(StoreError::from)?;
+    let TeamStandings {
+        team,
+        members,
+        standings,
+    } = team_standings(&state.db, &identity.user, team_id).await?;
     let catalog = state.library.catalog();
     let query = query.into_inner();
     let sorting = Sorting {
@@ -337,11 +337,11 @@ pub async fn export_levels(
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let (_, language) = page_context(&state, &req);
-    let snapshot = snapshot::begin(&state.db).await?;
-    let team = team_for(&snapshot, &identity.user, parse_id(&id, "a team")?).await?;
-    let members = team_members(&snapshot, team.id).await?;
-    let standings = standings::of_team(&snapshot, team.id).await?;
-    snapshot.commit().await.map_err(StoreError::from)?;
+    let TeamStandings {
+        team,
+        members,
+        standings,
+    } = team_standings(&state.db, &identity.user, parse_id(&id, "a team")?).await?;
     let catalog = state.library.catalog();
     let bytes = crate::export::spreadsheet::levels(
         &catalog,
